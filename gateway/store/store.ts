@@ -1,0 +1,253 @@
+/**
+ * The state store port: one interface for everything in the canonical model, implemented by SQLite (default,
+ * embedded) and PostgreSQL (several replicas). Both pass `test/contract/store.ts`.
+ *
+ * Rules every implementation keeps:
+ * - Every method is async (PostgreSQL needs it), and every write inside `transaction()` commits or rolls back
+ *   with the others: a state change and the domain events, ledger entries and outbox rows it causes are one unit.
+ * - Calls made on the `Store` itself, outside `transaction()`, are each their own transaction.
+ * - Timestamps are ISO-8601 strings chosen by the caller (time comes from an injected Clock, never from the store).
+ * - "Already exists" on an idempotent insert (inbox dedupe key, outbox idempotency key) is a value, not an error.
+ *   A real uniqueness violation (a second live user with the same userName) throws {@link UniqueViolation}.
+ * - Optimistic concurrency: `update(row, expectedVersion)` returns false when the stored version differs.
+ */
+import type { ApiToken } from '../domain/api-token.ts';
+import type { Assignment } from '../domain/assignment.ts';
+import type { Conflict } from '../domain/conflict.ts';
+import type { DomainEvent, NewDomainEvent } from '../domain/domain-event.ts';
+import type { Elevation } from '../domain/elevation.ts';
+import type { Entitlement } from '../domain/entitlement.ts';
+import type { Finding, FindingKind, Severity } from '../domain/finding.ts';
+import type { Grant, PamTarget } from '../domain/grant.ts';
+import type { Identity } from '../domain/identity.ts';
+import type {
+  AssignmentId, ConflictId, ConnectorId, ElevationId, EntitlementId, EvidenceId, FindingId, GrantId, IdentityId,
+  InboxId, OutboxId, RevocationId, TokenId,
+} from '../domain/ids.ts';
+import type { InboxEvent, InboxStatus } from '../domain/inbox-event.ts';
+import type { LedgerEntry, NewLedgerEntry } from '../domain/ledger-entry.ts';
+import type { OutboxMessage, OutboxStatus } from '../domain/outbox-message.ts';
+import type { Page, PageSpec, QuerySpec } from '../domain/query.ts';
+import type { Revocation } from '../domain/revocation.ts';
+import type { SessionEvidence } from '../domain/session-evidence.ts';
+
+/** Thrown when an insert or update would break a uniqueness rule of the model (SCIM answers 409). */
+export class UniqueViolation extends Error {
+  constructor(readonly constraint: string, message?: string) {
+    super(message ?? `uniqueness violated: ${constraint}`);
+    this.name = 'UniqueViolation';
+  }
+}
+
+export interface InsertOutcome<I> {
+  /** false when a row with the same dedupe or idempotency key existed: nothing was written. */
+  readonly inserted: boolean;
+  readonly id: I;
+}
+
+export interface IdentityRepo {
+  get(id: IdentityId): Promise<Identity | undefined>;
+  /** Case-insensitive; live (not deleted) identities only. */
+  getByUserName(connectorId: ConnectorId, userName: string): Promise<Identity | undefined>;
+  getByExternalId(connectorId: ConnectorId, externalId: string): Promise<Identity | undefined>;
+  query(connectorId: ConnectorId, spec: QuerySpec): Promise<Page<Identity>>;
+  /** Throws UniqueViolation('identity.userName') when a live identity of the connector has the same userName. */
+  insert(identity: Identity): Promise<void>;
+  update(identity: Identity, expectedVersion: number): Promise<boolean>;
+  /** Hard-deletes tombstones deleted before `before`; returns how many. */
+  purgeDeleted(before: string): Promise<number>;
+}
+
+export interface EntitlementRepo {
+  get(id: EntitlementId): Promise<Entitlement | undefined>;
+  getByExternalId(connectorId: ConnectorId, externalId: string): Promise<Entitlement | undefined>;
+  query(connectorId: ConnectorId, spec: QuerySpec): Promise<Page<Entitlement>>;
+  /** Every live entitlement of every connector (mapping resolution, reconciliation). */
+  listAll(): Promise<readonly Entitlement[]>;
+  insert(entitlement: Entitlement): Promise<void>;
+  update(entitlement: Entitlement, expectedVersion: number): Promise<boolean>;
+  purgeDeleted(before: string): Promise<number>;
+}
+
+export interface AssignmentRepo {
+  get(id: AssignmentId): Promise<Assignment | undefined>;
+  findActive(entitlementId: EntitlementId, identityId: IdentityId): Promise<Assignment | undefined>;
+  listByEntitlement(entitlementId: EntitlementId, opts?: { activeOnly?: boolean }): Promise<readonly Assignment[]>;
+  listByIdentity(identityId: IdentityId, opts?: { activeOnly?: boolean }): Promise<readonly Assignment[]>;
+  /** Active assignments whose expiresAt is at or before `at`. */
+  listExpiring(at: string, limit: number): Promise<readonly Assignment[]>;
+  /** Streams every active assignment in id order, `batchSize` rows per round trip (full reconciliation). */
+  scanActive(batchSize: number): AsyncIterable<readonly Assignment[]>;
+  countActive(): Promise<number>;
+  /** Throws UniqueViolation('assignment.active') for a second active assignment of one identity to one entitlement. */
+  insert(assignment: Assignment): Promise<void>;
+  update(assignment: Assignment): Promise<void>;
+}
+
+export interface GrantRepo {
+  get(id: GrantId): Promise<Grant | undefined>;
+  /** The grant of `principal` on `target`, whatever its status. */
+  find(target: PamTarget, principal: string): Promise<Grant | undefined>;
+  listByTarget(target: PamTarget, opts?: { activeOnly?: boolean }): Promise<readonly Grant[]>;
+  listByPrincipal(connectorId: ConnectorId, principal: string, opts?: { activeOnly?: boolean }): Promise<readonly Grant[]>;
+  listByAssignment(assignmentId: AssignmentId): Promise<readonly Grant[]>;
+  /** Paged, for the SCIM PAM read-back (`/Containers`, `/ContainerPermissions`). */
+  list(filter: { connectorId?: ConnectorId; activeOnly?: boolean }, page: PageSpec): Promise<Page<Grant>>;
+  scanActive(connectorId: ConnectorId, batchSize: number): AsyncIterable<readonly Grant[]>;
+  /** Insert or replace by (target, principal). */
+  upsert(grant: Grant): Promise<void>;
+}
+
+export interface ElevationRepo {
+  get(id: ElevationId): Promise<Elevation | undefined>;
+  getByExternalId(connectorId: ConnectorId, externalRequestId: string): Promise<Elevation | undefined>;
+  listByIdentity(identityId: IdentityId): Promise<readonly Elevation[]>;
+  /** Active elevations whose window ends at or before `at`. */
+  listEnding(at: string, limit: number): Promise<readonly Elevation[]>;
+  insert(elevation: Elevation): Promise<void>;
+  update(elevation: Elevation): Promise<void>;
+}
+
+export interface EvidenceRepo {
+  get(id: EvidenceId): Promise<SessionEvidence | undefined>;
+  getByExternalId(connectorId: ConnectorId, externalId: string): Promise<SessionEvidence | undefined>;
+  listByAssignment(assignmentId: AssignmentId): Promise<readonly SessionEvidence[]>;
+  listByEntitlement(entitlementId: EntitlementId): Promise<readonly SessionEvidence[]>;
+  /** Insert or replace by (connectorId, externalId). */
+  upsert(evidence: SessionEvidence): Promise<void>;
+}
+
+export interface RevocationRepo {
+  get(id: RevocationId): Promise<Revocation | undefined>;
+  listByAssignment(assignmentId: AssignmentId): Promise<readonly Revocation[]>;
+  list(filter: { status?: Revocation['status'] }, page: PageSpec): Promise<Page<Revocation>>;
+  insert(revocation: Revocation): Promise<void>;
+  update(revocation: Revocation): Promise<void>;
+}
+
+export interface FindingFilter {
+  readonly kind?: FindingKind;
+  readonly status?: Finding['status'];
+  readonly severity?: Severity;
+  /** Matches findings whose subject has this key with this value. */
+  readonly subject?: Readonly<Record<string, string>>;
+}
+
+export interface FindingRepo {
+  get(id: FindingId): Promise<Finding | undefined>;
+  getByKey(kind: FindingKind, key: string): Promise<Finding | undefined>;
+  list(filter: FindingFilter, sort: { by: 'firstSeenAt' | 'lastSeenAt' | 'severity' | 'kind'; order: 'asc' | 'desc' }, page: PageSpec): Promise<Page<Finding>>;
+  /** Insert or replace by (kind, key). */
+  upsert(finding: Finding): Promise<void>;
+}
+
+export interface ConflictRepo {
+  get(id: ConflictId): Promise<Conflict | undefined>;
+  getByKey(kind: Conflict['kind'], key: string): Promise<Conflict | undefined>;
+  list(filter: { status?: Conflict['status']; kind?: Conflict['kind'] }, page: PageSpec): Promise<Page<Conflict>>;
+  /** Insert or replace by (kind, key). */
+  upsert(conflict: Conflict): Promise<void>;
+}
+
+export interface InboxRepo {
+  /** Not inserted (and `id` is the existing row's) when (connectorId, dedupeKey) was seen before. */
+  insert(event: InboxEvent): Promise<InsertOutcome<InboxId>>;
+  get(id: InboxId): Promise<InboxEvent | undefined>;
+  /** Oldest pending events first. */
+  listPending(limit: number): Promise<readonly InboxEvent[]>;
+  markDone(id: InboxId, status: Exclude<InboxStatus, 'pending'>, at: string, error?: string): Promise<void>;
+  countByStatus(): Promise<Readonly<Record<InboxStatus, number>>>;
+}
+
+export interface OutboxClaim {
+  readonly now: string;
+  readonly owner: string;
+  /** The claim expires at this time; a message still `sending` after it may be claimed again. */
+  readonly leaseUntil: string;
+  readonly limit: number;
+  readonly connectorId?: ConnectorId;
+}
+
+export interface OutboxRepo {
+  /** Not inserted (and `id` is the existing row's) when the idempotency key exists. */
+  enqueue(message: OutboxMessage): Promise<InsertOutcome<OutboxId>>;
+  get(id: OutboxId): Promise<OutboxMessage | undefined>;
+  getByIdempotencyKey(key: string): Promise<OutboxMessage | undefined>;
+  /**
+   * Atomically takes due messages (`queued`/`failed` with nextAttemptAt ≤ now, or `sending` whose lease ran
+   * out), oldest first, sets them `sending` with the claim, bumps `attempts`, and returns them. Two
+   * concurrent claimers never receive the same message.
+   */
+  claim(claim: OutboxClaim): Promise<readonly OutboxMessage[]>;
+  markDelivered(id: OutboxId, at: string, response?: Record<string, unknown>): Promise<void>;
+  /** `retryAt` set: `failed`, retried then; undefined: `abandoned` (a dead letter). */
+  markFailed(id: OutboxId, at: string, error: string, retryAt: string | undefined): Promise<void>;
+  /** Dead letters back to `queued` (one, or all of a connector, or all); returns how many. */
+  replay(filter: { id?: OutboxId; connectorId?: ConnectorId }, at: string): Promise<number>;
+  list(filter: { status?: OutboxStatus; connectorId?: ConnectorId }, page: PageSpec): Promise<Page<OutboxMessage>>;
+  /** Counts per connector and status (mapping health, metrics). */
+  stats(): Promise<readonly { connectorId: ConnectorId; status: OutboxStatus; count: number }[]>;
+}
+
+export interface DomainEventRepo {
+  append(event: NewDomainEvent & { occurredAt: string }): Promise<DomainEvent>;
+  /** Events with seq > `afterSeq`, ascending. */
+  readAfter(afterSeq: number, limit: number): Promise<readonly DomainEvent[]>;
+  lastSeq(): Promise<number>;
+}
+
+/** Durable named positions: event consumers' last seq, pollers' vendor cursors. */
+export interface CursorRepo {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+}
+
+export interface LedgerRepo {
+  /** Appends after the current last entry, computing prevHash and hash (see gateway/ledger/). */
+  append(entry: NewLedgerEntry & { at: string }): Promise<LedgerEntry>;
+  /** Entries with seq ≥ `fromSeq`, ascending, as stored (verification reads them back this way). */
+  read(fromSeq: number, limit: number): Promise<readonly LedgerEntry[]>;
+  last(): Promise<LedgerEntry | undefined>;
+  /** Entries about one subject, ascending (evidence packs). */
+  listBySubject(subject: string): Promise<readonly LedgerEntry[]>;
+}
+
+export interface TokenRepo {
+  insert(token: ApiToken): Promise<void>;
+  getByHash(hash: string): Promise<ApiToken | undefined>;
+  list(filter?: { connectorId?: ConnectorId; scope?: ApiToken['scope'] }): Promise<readonly ApiToken[]>;
+  revoke(id: TokenId, at: string): Promise<boolean>;
+}
+
+/** Everything that can be read or written inside one transaction. */
+export interface StoreTx {
+  readonly identities: IdentityRepo;
+  readonly entitlements: EntitlementRepo;
+  readonly assignments: AssignmentRepo;
+  readonly grants: GrantRepo;
+  readonly elevations: ElevationRepo;
+  readonly evidence: EvidenceRepo;
+  readonly revocations: RevocationRepo;
+  readonly findings: FindingRepo;
+  readonly conflicts: ConflictRepo;
+  readonly inbox: InboxRepo;
+  readonly outbox: OutboxRepo;
+  readonly events: DomainEventRepo;
+  readonly cursors: CursorRepo;
+  readonly ledger: LedgerRepo;
+  readonly tokens: TokenRepo;
+}
+
+export interface Store extends StoreTx {
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` in one transaction: everything it wrote commits together, or nothing does when it throws.
+   * `fn` must do no I/O other than through `tx` (it may be retried on serialization failures).
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Open and migrated to the latest schema version. */
+  isReady(): boolean;
+  /** Current schema version (number of migrations applied). */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
