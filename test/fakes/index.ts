@@ -1,0 +1,20 @@
+/** Every vendor fake, sender helper and the shared fault and call-log types, for tests to import in one place. */
+export { startFakeServer, json, empty, route, type Fake, type FakeServer, type FakeRequest, type FakeResponse } from './fake-server.ts';
+export { CallLog, type CallRecord } from './call-log.ts';
+export { createFaultInjector, type Fault, type FaultInjector, type RouteMatcher, type DownMode } from './fault-injector.ts';
+export { startCyberArkFake, type CyberArkFakeOptions, type CyberArkFakeState } from './cyberark/cyberark-fake.ts';
+export { CyberArkState, noPermissions, type SafeMember, type Permissions } from './cyberark/cyberark-state.ts';
+export { sendCyberArkSyslog, cyberArkAuditRecord, cyberArkSyslogJson, syslogLine, CYBERARK_MESSAGE_IDS, type CyberArkAuditRecord } from './cyberark/cyberark-syslog.ts';
+export { CyberArkAuditLog, type CyberArkAuditEvent } from './cyberark/cyberark-audit-api.ts';
+export { startBeyondTrustFake, BeyondTrustState, type BeyondTrustRequest, type UserGroup } from './beyondtrust/beyondtrust-fake.ts';
+export { sendPraEvent, praEventBody, type PraEvent } from './beyondtrust/pra-event-sender.ts';
+export { startDelineaFake, DelineaState, type SecretPermission } from './delinea/delinea-fake.ts';
+export { startVaultFake, VaultState } from './vault/vault-fake.ts';
+export { startTeleportFake, TeleportState, type TeleportAccessRequest } from './teleport/teleport-fake.ts';
+export * from './teleport/teleport-events.ts';
+export { startStrongDmFake, StrongDmState, signStrongDmRequest, STRONGDM_ACTIVITY_VERBS, type AccountGrant, type AccountAttachment, type StrongDmActivity } from './strongdm/strongdm-fake.ts';
+export { startEntraPimFake, EntraPimState, isoDurationMs, type RoleAssignmentInstance, type PimApproval } from './entra/entra-pim-fake.ts';
+export { startIgaNotificationFake, IgaState } from './iga/iga-notification-fake.ts';
+export { signStandardWebhook, sendStandardWebhook, standardWebhookHeaders, standardWebhookSecret } from './standard-webhooks.ts';
+export { selfSignedCert, type SelfSignedCert } from './tls-cert.ts';
+export { startFakeFleet, type FakeFleet } from './fake-fleet.ts';
