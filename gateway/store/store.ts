@@ -49,8 +49,21 @@ export interface IdentityRepo {
   get(id: IdentityId): Promise<Identity | undefined>;
   /** Case-insensitive; live (not deleted) identities only. */
   getByUserName(connectorId: ConnectorId, userName: string): Promise<Identity | undefined>;
+  /**
+   * Live identities of every connector with this userName (case-insensitive), in id order: resolving a PAM
+   * principal when the mapping does not name the IGA connector (more than one → `identity-ambiguous`).
+   */
+  listByUserName(userName: string): Promise<readonly Identity[]>;
+  /** Live identities only. */
   getByExternalId(connectorId: ConnectorId, externalId: string): Promise<Identity | undefined>;
+  /**
+   * Tombstones are left out unless `includeDeleted`. Comparisons are typed (a string never equals a number),
+   * `ne` also matches resources where the attribute is absent, and paths `id`, `userName`, `externalId`,
+   * `meta.created`, `meta.lastModified` and `groups` (active assignments) are served from typed columns.
+   */
   query(connectorId: ConnectorId, spec: QuerySpec): Promise<Page<Identity>>;
+  /** Streams every live identity of every connector in id order, `batchSize` per round trip (reconciliation). */
+  scan(batchSize: number): AsyncIterable<readonly Identity[]>;
   /** Throws UniqueViolation('identity.userName') when a live identity of the connector has the same userName. */
   insert(identity: Identity): Promise<void>;
   update(identity: Identity, expectedVersion: number): Promise<boolean>;
@@ -60,7 +73,9 @@ export interface IdentityRepo {
 
 export interface EntitlementRepo {
   get(id: EntitlementId): Promise<Entitlement | undefined>;
+  /** Live entitlements only. */
   getByExternalId(connectorId: ConnectorId, externalId: string): Promise<Entitlement | undefined>;
+  /** As identities' query; `members` matches active assignments (`value` = identity id, `display` = userName). */
   query(connectorId: ConnectorId, spec: QuerySpec): Promise<Page<Entitlement>>;
   /** Every live entitlement of every connector (mapping resolution, reconciliation). */
   listAll(): Promise<readonly Entitlement[]>;
@@ -94,7 +109,7 @@ export interface GrantRepo {
   /** Paged, for the SCIM PAM read-back (`/Containers`, `/ContainerPermissions`). */
   list(filter: { connectorId?: ConnectorId; activeOnly?: boolean }, page: PageSpec): Promise<Page<Grant>>;
   scanActive(connectorId: ConnectorId, batchSize: number): AsyncIterable<readonly Grant[]>;
-  /** Insert or replace by (target, principal). */
+  /** Insert or replace by (target, principal). A replaced row keeps its stored id (references stay valid). */
   upsert(grant: Grant): Promise<void>;
 }
 
@@ -113,7 +128,7 @@ export interface EvidenceRepo {
   getByExternalId(connectorId: ConnectorId, externalId: string): Promise<SessionEvidence | undefined>;
   listByAssignment(assignmentId: AssignmentId): Promise<readonly SessionEvidence[]>;
   listByEntitlement(entitlementId: EntitlementId): Promise<readonly SessionEvidence[]>;
-  /** Insert or replace by (connectorId, externalId). */
+  /** Insert or replace by (connectorId, externalId). A replaced row keeps its stored id. */
   upsert(evidence: SessionEvidence): Promise<void>;
 }
 
@@ -136,16 +151,18 @@ export interface FindingFilter {
 export interface FindingRepo {
   get(id: FindingId): Promise<Finding | undefined>;
   getByKey(kind: FindingKind, key: string): Promise<Finding | undefined>;
+  /** `severity` sorts by rank (low < medium < high < critical). */
   list(filter: FindingFilter, sort: { by: 'firstSeenAt' | 'lastSeenAt' | 'severity' | 'kind'; order: 'asc' | 'desc' }, page: PageSpec): Promise<Page<Finding>>;
-  /** Insert or replace by (kind, key). */
+  /** Insert or replace by (kind, key). A replaced row keeps its stored id. */
   upsert(finding: Finding): Promise<void>;
 }
 
 export interface ConflictRepo {
   get(id: ConflictId): Promise<Conflict | undefined>;
   getByKey(kind: Conflict['kind'], key: string): Promise<Conflict | undefined>;
+  /** Oldest first. */
   list(filter: { status?: Conflict['status']; kind?: Conflict['kind'] }, page: PageSpec): Promise<Page<Conflict>>;
-  /** Insert or replace by (kind, key). */
+  /** Insert or replace by (kind, key). A replaced row keeps its stored id. */
   upsert(conflict: Conflict): Promise<void>;
 }
 
@@ -155,6 +172,7 @@ export interface InboxRepo {
   get(id: InboxId): Promise<InboxEvent | undefined>;
   /** Oldest pending events first. */
   listPending(limit: number): Promise<readonly InboxEvent[]>;
+  /** Sets the outcome and counts the attempt. */
   markDone(id: InboxId, status: Exclude<InboxStatus, 'pending'>, at: string, error?: string): Promise<void>;
   countByStatus(): Promise<Readonly<Record<InboxStatus, number>>>;
 }
@@ -182,14 +200,19 @@ export interface OutboxRepo {
   markDelivered(id: OutboxId, at: string, response?: Record<string, unknown>): Promise<void>;
   /** `retryAt` set: `failed`, retried then; undefined: `abandoned` (a dead letter). */
   markFailed(id: OutboxId, at: string, error: string, retryAt: string | undefined): Promise<void>;
-  /** Dead letters back to `queued` (one, or all of a connector, or all); returns how many. */
+  /** Dead letters back to `queued`, due at `at` with attempts reset to 0 (one, all of a connector, or all); returns how many. */
   replay(filter: { id?: OutboxId; connectorId?: ConnectorId }, at: string): Promise<number>;
+  /** Oldest first. */
   list(filter: { status?: OutboxStatus; connectorId?: ConnectorId }, page: PageSpec): Promise<Page<OutboxMessage>>;
   /** Counts per connector and status (mapping health, metrics). */
   stats(): Promise<readonly { connectorId: ConnectorId; status: OutboxStatus; count: number }[]>;
 }
 
 export interface DomainEventRepo {
+  /**
+   * Assigns the next seq (gapless, 1-based, in commit order: appends are serialised, so a consumer reading
+   * `readAfter(cursor)` never misses an event committed later with a lower seq) and a new event id.
+   */
   append(event: NewDomainEvent & { occurredAt: string }): Promise<DomainEvent>;
   /** Events with seq > `afterSeq`, ascending. */
   readAfter(afterSeq: number, limit: number): Promise<readonly DomainEvent[]>;
@@ -216,6 +239,7 @@ export interface TokenRepo {
   insert(token: ApiToken): Promise<void>;
   getByHash(hash: string): Promise<ApiToken | undefined>;
   list(filter?: { connectorId?: ConnectorId; scope?: ApiToken['scope'] }): Promise<readonly ApiToken[]>;
+  /** true when the token was revoked now; false when unknown or already revoked. */
   revoke(id: TokenId, at: string): Promise<boolean>;
 }
 
@@ -242,7 +266,9 @@ export interface Store extends StoreTx {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `fn` in one transaction: everything it wrote commits together, or nothing does when it throws.
-   * `fn` must do no I/O other than through `tx` (it may be retried on serialization failures).
+   * `fn` must do no I/O other than through `tx` (it may be retried on serialization failures). Inside `fn`
+   * use `tx` only: on SQLite a call on the Store itself waits until the transaction ends (awaiting it there
+   * would never finish).
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Open and migrated to the latest schema version. */

@@ -1,0 +1,44 @@
+/**
+ * The express application: request ids and child loggers, access log and metrics, health routes, the
+ * mounted routers (SCIM, webhooks, admin API, console — each brings its own body parser, since webhooks need
+ * the raw body), then 404 and the one error handler.
+ */
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.ts';
+import type { RandomSource } from '../domain/ids.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { accessLog } from './access-log.ts';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { createHealthRouter } from './health-routes.ts';
+import type { Readiness } from './readiness.ts';
+import { requestContext } from './request-context.ts';
+
+/** A router served under a path prefix, e.g. `{ path: '/scim/v2', router: createScimRouter(deps) }`. */
+export interface Mount {
+  readonly path: string;
+  readonly router: Router | express.RequestHandler;
+}
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly version: string;
+  readonly mounts: readonly Mount[];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(deps));
+  app.use(accessLog({ metrics: deps.metrics }));
+  app.use(createHealthRouter(deps));
+  for (const mount of deps.mounts) app.use(mount.path, mount.router);
+  app.use(notFoundHandler());
+  app.use(errorHandler());
+  return app;
+}

@@ -1,0 +1,201 @@
+/**
+ * The one composition root: builds configuration, logger, metrics, store, routers and background services,
+ * listens, and closes everything in order. Nothing else constructs concrete objects.
+ *
+ * A start either completes or leaves nothing running: a failure after the store opened closes it again. The
+ * admin token is generated last, so that a failed first start never keeps a hash whose token nobody saw.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
+import type { RequestHandler } from 'express';
+import { ConfigFile } from './config/config-file.ts';
+import { type ConfigWatcher, watchConfig } from './config/config-watcher.ts';
+import { ensureWritableDirectory } from './config/data-dir.ts';
+import { type DatabaseTarget, type GatewayEnvironment, describeDatabase, readEnvironment } from './config/environment.ts';
+import type { Environment } from './config/secrets.ts';
+import { StartupError } from './config/startup-error.ts';
+import { VERSION } from './config/version.ts';
+import { type Clock, systemClock } from './domain/clock.ts';
+import type { RandomSource } from './domain/ids.ts';
+import { ensureAdminToken, requireAdminToken } from './http/admin-auth.ts';
+import { type Mount, createApp } from './http/app.ts';
+import { type ListeningServer, ListenError, listen } from './http/http-server.ts';
+import { Readiness } from './http/readiness.ts';
+import { type Logger, createLogger } from './observability/logger.ts';
+import { type Metrics, createMetrics } from './observability/metrics.ts';
+import type { Store } from './store/store.ts';
+
+export { StartupError } from './config/startup-error.ts';
+
+export interface GatewayOptions {
+  /** Environment variables (default `process.env`). */
+  readonly env?: Environment;
+  /** Working directory that relative paths resolve against (default `process.cwd()`). */
+  readonly cwd?: string;
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  /** Where log lines go (default stdout). */
+  readonly logDestination?: DestinationStream;
+  /** Routers added after the built-in ones (tests, embedding). */
+  readonly extraMounts?: readonly Mount[];
+  /** Watch the configuration file for changes (default true). */
+  readonly watchConfig?: boolean;
+}
+
+/** A background worker (outbox dispatcher, pollers, reconciler): started after listening, stopped first. */
+export interface BackgroundService {
+  readonly name: string;
+  start(): void | Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the routers and services are built from. */
+export interface WiringContext {
+  readonly env: Environment;
+  readonly environment: GatewayEnvironment;
+  readonly config: ConfigFile;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  /** Middleware requiring the admin bearer token (for `/api/v1`). */
+  readonly adminAuth: RequestHandler;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly version: string;
+  readonly environment: GatewayEnvironment;
+  readonly store: Store;
+  readonly config: ConfigFile;
+  readonly configWatcher: ConfigWatcher | undefined;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** The admin token generated at this start (first start only); print it once, it is not kept. */
+  readonly adminToken: string | undefined;
+  /** Stops accepting, finishes in-flight requests (bounded by `settings.shutdownGraceMs`), closes the store. */
+  close(): Promise<void>;
+}
+
+/** Routers served by the gateway, under their base paths (`/scim/v2`, `/webhooks`, `/api/v1`, `/console`). */
+function routeMounts(_ctx: WiringContext): Mount[] {
+  return [];
+}
+
+/** Background workers run by the gateway. */
+function backgroundServices(_ctx: WiringContext): BackgroundService[] {
+  return [];
+}
+
+/** Opens (and migrates) the configured store; the driver of the other dialect is never loaded. */
+export async function openStateStore(target: DatabaseTarget, random?: RandomSource): Promise<Store> {
+  try {
+    if (target.dialect === 'sqlite') {
+      const { openSqliteStore } = await import('./store/sqlite/sqlite-store.ts');
+      return await openSqliteStore({ file: target.file, random });
+    }
+    const { openPostgresStore } = await import('./store/postgres/postgres-store.ts');
+    return await openPostgresStore({ connectionString: target.connectionString, schema: target.schema, random });
+  } catch (e) {
+    throw new StartupError(`cannot open the state store (${describeDatabase(target)}): ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? ((n: number) => randomBytes(n));
+  const read = readEnvironment(env, options.cwd ?? process.cwd());
+  if (!read.ok) throw new StartupError(read.error);
+  const environment = read.value;
+  const logger = createLogger({ level: environment.logLevel, destination: options.logDestination });
+
+  await ensureWritableDirectory(environment.dataDir, environment.dataDirDisplay);
+  const config = await ConfigFile.open({ path: environment.configPath, display: environment.configPathDisplay, env, create: true });
+  const metrics = createMetrics({ version: VERSION });
+  const store = await openStateStore(environment.database, random);
+
+  let watcher: ConfigWatcher | undefined;
+  let server: ListeningServer | undefined;
+  const services: BackgroundService[] = [];
+  let shuttingDown = false;
+  let adminToken: string | undefined;
+  try {
+    const readiness = new Readiness();
+    readiness.register('store', () => (store.isReady() ? { ok: true } : { ok: false, reason: 'state store is not open and migrated' }));
+    readiness.register('config', () => {
+      const status = watcher?.status() ?? { valid: true };
+      return status.valid ? { ok: true } : { ok: false, reason: `configuration file is invalid: ${status.error.message}` };
+    });
+    readiness.register('shutdown', () => (shuttingDown ? { ok: false, reason: 'shutting down' } : { ok: true }));
+
+    const adminAuth = requireAdminToken({ adminTokenHash: () => config.current().settings.adminTokenHash });
+    const ctx: WiringContext = { env, environment, config, store, logger, metrics, readiness, clock, random, adminAuth };
+    const app = createApp({
+      logger, metrics, readiness, clock, random, version: VERSION,
+      mounts: [...routeMounts(ctx), ...(options.extraMounts ?? [])],
+    });
+    server = await listen(app, { host: environment.host, port: environment.port }).catch((e: unknown) => {
+      throw e instanceof ListenError ? new StartupError(e.message, { cause: e }) : e;
+    });
+    if (options.watchConfig !== false) {
+      watcher = watchConfig({
+        file: config,
+        logger,
+        onReload: (status) => metrics.configReloads.inc({ result: status.valid ? 'applied' : 'invalid' }),
+      });
+    }
+    for (const service of backgroundServices(ctx)) {
+      await service.start();
+      services.push(service);
+    }
+    adminToken = await ensureAdminToken({ file: config, random });
+  } catch (e) {
+    for (const service of services.reverse()) await service.stop().catch(() => undefined);
+    watcher?.close();
+    await server?.close(0);
+    await store.close();
+    throw e;
+  }
+
+  const listening = server;
+  logger.info({ url: listening.url, config: environment.configPath, store: describeDatabase(environment.database), version: VERSION }, 'gateway started');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      logger.info('gateway stopping');
+      for (const service of [...services].reverse()) {
+        await service.stop().catch((e: unknown) => logger.error({ err: e, service: service.name }, 'service did not stop cleanly'));
+      }
+      const { forced } = await listening.close(config.current().settings.shutdownGraceMs);
+      if (forced) logger.warn('shutdown grace period ended; open connections were cut');
+      watcher?.close();
+      await store.close();
+      logger.info('gateway stopped');
+    })();
+    return closing;
+  };
+
+  return {
+    url: listening.url,
+    host: listening.host,
+    port: listening.port,
+    version: VERSION,
+    environment,
+    store,
+    config,
+    get configWatcher() {
+      return watcher;
+    },
+    logger,
+    metrics,
+    adminToken,
+    close,
+  };
+}

@@ -1,0 +1,38 @@
+import { OUTBOX_COLUMNS } from '../sql/repos/outbox-repo.ts';
+import type { SqlDialect } from '../sql/sql-db.ts';
+import { raw, sql } from '../sql/sql-fragment.ts';
+import { advisoryKey, eventsChannel } from './advisory-keys.ts';
+import { postgresQueryDialect } from './postgres-query-dialect.ts';
+
+const CLAIM_SQL = `UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
+  WHERE id IN (
+    SELECT id FROM outbox
+    WHERE ((status IN ('queued', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?))
+      AND (?::text IS NULL OR connector_id = ?)
+    ORDER BY created_at, id LIMIT ?
+    FOR UPDATE SKIP LOCKED)
+  RETURNING ${OUTBOX_COLUMNS}`;
+
+/**
+ * PostgreSQL: outbox claims skip rows another replica has locked; domain event and ledger appends take one
+ * transaction-scoped advisory lock per schema, so that seq order is commit order and the hash chain never forks.
+ * Each appended event is announced with NOTIFY (delivered at commit).
+ */
+export function postgresDialect(schema: string): SqlDialect {
+  const [ns, append] = advisoryKey(schema, 'append');
+  const lockAppend = async (db: Parameters<SqlDialect['lockLedger']>[0]) => {
+    await db.get('SELECT pg_advisory_xact_lock(?::int, ?::int) AS locked', [ns, append]);
+  };
+  const channel = eventsChannel(schema);
+  return {
+    ...postgresQueryDialect,
+    name: 'postgres',
+    claimOutboxSql: CLAIM_SQL,
+    lockLedger: lockAppend,
+    lockEvents: lockAppend,
+    async eventAppended(db, seq) {
+      await db.get('SELECT pg_notify(?, ?) AS notified', [channel, String(seq)]);
+    },
+    jsonFieldEquals: (column, key, value) => sql`(${raw(column)} ->> ${key}::text) = ${value}::text`,
+  };
+}

@@ -1,0 +1,92 @@
+import type { OutboxId } from '../../../domain/ids.ts';
+import type { OutboundAction, OutboxMessage, OutboxStatus } from '../../../domain/outbox-message.ts';
+import type { OutboxRepo } from '../../store.ts';
+import { fromJson, optional, paged } from '../rows.ts';
+import type { Row, SqlDb } from '../sql-db.ts';
+import { and, sql, type Fragment } from '../sql-fragment.ts';
+
+export const OUTBOX_COLUMNS = 'id, connector_id, action, idempotency_key, payload, status, attempts, next_attempt_at, last_error, '
+  + 'claimed_by, claimed_until, response, created_at, updated_at, delivered_at';
+
+const INSERT_SQL = `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`;
+
+export function decodeOutbox(r: Row): OutboxMessage {
+  return {
+    id: r['id'] as OutboxId,
+    connectorId: r['connector_id'] as string,
+    action: r['action'] as OutboundAction,
+    idempotencyKey: r['idempotency_key'] as string,
+    payload: fromJson(r['payload']),
+    status: r['status'] as OutboxStatus,
+    attempts: Number(r['attempts']),
+    nextAttemptAt: r['next_attempt_at'] as string,
+    lastError: optional(r['last_error']),
+    claimedBy: optional(r['claimed_by']),
+    claimedUntil: optional(r['claimed_until']),
+    response: r['response'] === null || r['response'] === undefined ? undefined : fromJson(r['response']),
+    createdAt: r['created_at'] as string,
+    updatedAt: r['updated_at'] as string,
+    deliveredAt: optional(r['delivered_at']),
+  };
+}
+
+const byAge = (a: OutboxMessage, b: OutboxMessage) =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+export function outboxRepo(db: SqlDb): OutboxRepo {
+  const one = async (where: string, params: unknown[]) => {
+    const row = await db.get(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${where}`, params);
+    return row ? decodeOutbox(row) : undefined;
+  };
+  return {
+    async enqueue(m: OutboxMessage) {
+      const inserted = await db.run(INSERT_SQL, [
+        m.id, m.connectorId, m.action, m.idempotencyKey, JSON.stringify(m.payload), m.status, m.attempts, m.nextAttemptAt,
+        m.lastError ?? null, m.claimedBy ?? null, m.claimedUntil ?? null, m.response === undefined ? null : JSON.stringify(m.response),
+        m.createdAt, m.updatedAt, m.deliveredAt ?? null,
+      ]);
+      if (inserted > 0) return { inserted: true, id: m.id };
+      const existing = await db.get('SELECT id FROM outbox WHERE idempotency_key = ?', [m.idempotencyKey]);
+      if (!existing) throw new Error(`outbox enqueue of ${m.id} conflicted on its id, not on its idempotency key`);
+      return { inserted: false, id: existing['id'] as OutboxId };
+    },
+    get: (id: OutboxId) => one('id = ?', [id]),
+    getByIdempotencyKey: (key: string) => one('idempotency_key = ?', [key]),
+    async claim(c) {
+      if (c.limit <= 0) return [];
+      const connector = c.connectorId ?? null;
+      const rows = await db.all(db.dialect.claimOutboxSql, [c.owner, c.leaseUntil, c.now, c.now, c.now, connector, connector, c.limit]);
+      return rows.map(decodeOutbox).sort(byAge);
+    },
+    async markDelivered(id, at, response) {
+      await db.run(
+        `UPDATE outbox SET status = 'delivered', delivered_at = ?, updated_at = ?, response = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?`,
+        [at, at, response === undefined ? null : JSON.stringify(response), id],
+      );
+    },
+    async markFailed(id, at, error, retryAt) {
+      await db.run(
+        `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), updated_at = ?,
+           claimed_by = NULL, claimed_until = NULL WHERE id = ?`,
+        [retryAt === undefined ? 'abandoned' : 'failed', error, retryAt ?? null, at, id],
+      );
+    },
+    replay(filter, at) {
+      const conditions: Fragment[] = [sql`status = 'abandoned'`];
+      if (filter.id !== undefined) conditions.push(sql`id = ${filter.id}`);
+      if (filter.connectorId !== undefined) conditions.push(sql`connector_id = ${filter.connectorId}`);
+      const where = and(conditions);
+      return db.run(`UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE ${where.text}`, [at, at, ...where.params]);
+    },
+    list(filter, page) {
+      const conditions: Fragment[] = [];
+      if (filter.status !== undefined) conditions.push(sql`status = ${filter.status}`);
+      if (filter.connectorId !== undefined) conditions.push(sql`connector_id = ${filter.connectorId}`);
+      return paged(db, { select: OUTBOX_COLUMNS, from: sql`outbox WHERE ${and(conditions)}`, orderBy: 'created_at, id' }, page, decodeOutbox);
+    },
+    async stats() {
+      const rows = await db.all('SELECT connector_id, status, count(*) AS n FROM outbox GROUP BY connector_id, status ORDER BY connector_id, status');
+      return rows.map((r) => ({ connectorId: r['connector_id'] as string, status: r['status'] as OutboxStatus, count: Number(r['n']) }));
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Fragment } from './sql-fragment.ts';
+import type { QueryDialect } from './query-dialect.ts';
+
+export type Row = Record<string, unknown>;
+
+/**
+ * What the shared repositories need from a database connection. SQL is written with `?` placeholders
+ * (PostgreSQL's adapter numbers them). Unique violations surface as `UniqueViolation`.
+ */
+export interface SqlDb {
+  readonly dialect: SqlDialect;
+  all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  get(sql: string, params?: readonly unknown[]): Promise<Row | undefined>;
+  /** Returns the number of rows changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * A statement that may break a unique index, run so that the failure does not spoil the surrounding
+   * transaction (PostgreSQL aborts a transaction on any error; a savepoint keeps it usable).
+   */
+  runGuarded(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Runs `fn` atomically: inside the current transaction, or in a new one. */
+  atomic<T>(fn: (db: SqlDb) => Promise<T>): Promise<T>;
+}
+
+/** The SQL that differs between SQLite and PostgreSQL. */
+export interface SqlDialect extends QueryDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /**
+   * Outbox claim as one statement, `?` parameters in order: owner, leaseUntil, now (updated_at), now (due),
+   * now (lease expired), connectorId, connectorId, limit. Returns the claimed rows (OUTBOX_COLUMNS).
+   */
+  readonly claimOutboxSql: string;
+  /** Serialises ledger appends across processes / replicas for the rest of the transaction. */
+  lockLedger(db: SqlDb): Promise<void>;
+  /** Serialises domain event appends so that seq order is commit order. */
+  lockEvents(db: SqlDb): Promise<void>;
+  /** Called after a domain event was appended (PostgreSQL: NOTIFY). */
+  eventAppended(db: SqlDb, seq: number): Promise<void>;
+  /** `subject` JSON column has `key` equal to `value`. */
+  jsonFieldEquals(column: string, key: string, value: string): Fragment;
+}
