@@ -14,6 +14,7 @@ import { ensureWritableDirectory } from './config/data-dir.ts';
 import { type DatabaseTarget, type GatewayEnvironment, describeDatabase, readEnvironment } from './config/environment.ts';
 import type { Environment } from './config/secrets.ts';
 import { StartupError } from './config/startup-error.ts';
+import { parseByteSize } from './config/byte-size.ts';
 import { VERSION } from './config/version.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import type { RandomSource } from './domain/ids.ts';
@@ -24,6 +25,7 @@ import { Readiness } from './http/readiness.ts';
 import { type Logger, createLogger } from './observability/logger.ts';
 import { type Metrics, createMetrics } from './observability/metrics.ts';
 import type { Store } from './store/store.ts';
+import { createScimRouter } from './scim/scim-router.ts';
 
 export { StartupError } from './config/startup-error.ts';
 
@@ -82,8 +84,24 @@ export interface Gateway {
 }
 
 /** Routers served by the gateway, under their base paths (`/scim/v2`, `/webhooks`, `/api/v1`, `/console`). */
-function routeMounts(_ctx: WiringContext): Mount[] {
-  return [];
+function routeMounts(ctx: WiringContext): Mount[] {
+  const settings = ctx.config.current().settings;
+  const publicUrl = settings.publicUrl?.replace(/\/+$/, '');
+  const rate = settings.rateLimitPerConnector;
+  return [
+    {
+      path: '/scim/v2',
+      router: createScimRouter({
+        store: ctx.store, clock: ctx.clock, random: ctx.random, logger: ctx.logger.child({ component: 'scim' }),
+        settings: {
+          tombstoneRetentionDays: settings.tombstoneRetentionDays,
+          bodyLimitBytes: parseByteSize(settings.bodyLimit),
+          rateLimit: rate === 0 ? false : { capacity: rate * 2, refillPerSecond: rate },
+        },
+        baseUrl: publicUrl ? () => `${publicUrl}/scim/v2` : undefined,
+      }),
+    },
+  ];
 }
 
 /** Background workers run by the gateway. */

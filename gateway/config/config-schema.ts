@@ -117,7 +117,7 @@ const settingsSchema = z.strictObject({
   /** Largest request body accepted by SCIM, webhook and admin routes (`512kb`, `1mb`). */
   bodyLimit: z.string().regex(BODY_LIMIT, { error: 'a size such as "512kb" or "1mb"' }).default('1mb'),
   /** Inbound requests per second allowed per connector (0 turns the limit off). */
-  rateLimitPerConnector: z.number().int().min(0).max(100_000).default(100),
+  rateLimitPerConnector: z.number().int().min(0).max(100_000).default(1000),
   /** How long shutdown waits for in-flight requests before cutting connections. */
   shutdownGraceMs: z.number().int().min(0).max(120_000).default(10_000),
   /** The URL clients reach this gateway at, when it differs from the listen address (proxy, TLS terminator). */
