@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { registerConfigCommands } from './config-command.ts';
 import { registerLedgerCommands } from './ledger-command.ts';
+import { registerMappingCommands } from './mapping-commands.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerTokenCommands } from './token-command.ts';
 
@@ -16,4 +17,5 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerConfigCommands,
   registerLedgerCommands,
   registerTokenCommands,
+  registerMappingCommands,
 ];

@@ -1,0 +1,5 @@
+/** Expected failures are values; the same shape as the gateway's `Result`, kept here so the library stands alone. */
+export type Result<T, E = string> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
