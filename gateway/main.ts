@@ -26,6 +26,11 @@ import { type Logger, createLogger } from './observability/logger.ts';
 import { type Metrics, createMetrics } from './observability/metrics.ts';
 import type { Store } from './store/store.ts';
 import { createScimRouter } from './scim/scim-router.ts';
+import { type MappingRegistry, createMappingRegistry } from './mapping-registry/mapping-registry.ts';
+import { mappingSources } from './mapping-registry/mapping-sources.ts';
+import { type MappingWatcher, watchMappings } from './mapping-registry/mapping-watcher.ts';
+import { loadMappingDirs } from '../mappings/lib/loader-fs.ts';
+import { adminMounts } from './admin/admin-mounts.ts';
 
 export { StartupError } from './config/startup-error.ts';
 
@@ -64,6 +69,10 @@ export interface WiringContext {
   readonly random: RandomSource;
   /** Middleware requiring the admin bearer token (for `/api/v1`). */
   readonly adminAuth: RequestHandler;
+  /** The entitlement mappings and vendor profiles in use (swapped atomically on reload). */
+  readonly mappings: MappingRegistry;
+  /** Directories the mappings are loaded from (watched for changes). */
+  readonly mappingDirs: readonly string[];
 }
 
 export interface Gateway {
@@ -77,6 +86,8 @@ export interface Gateway {
   readonly configWatcher: ConfigWatcher | undefined;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The entitlement mappings and vendor profiles in use. */
+  readonly mappings: MappingRegistry;
   /** The admin token generated at this start (first start only); print it once, it is not kept. */
   readonly adminToken: string | undefined;
   /** Stops accepting, finishes in-flight requests (bounded by `settings.shutdownGraceMs`), closes the store. */
@@ -101,12 +112,22 @@ function routeMounts(ctx: WiringContext): Mount[] {
         baseUrl: publicUrl ? () => `${publicUrl}/scim/v2` : undefined,
       }),
     },
+    ...adminMounts(ctx),
   ];
 }
 
 /** Background workers run by the gateway. */
-function backgroundServices(_ctx: WiringContext): BackgroundService[] {
-  return [];
+function backgroundServices(ctx: WiringContext): BackgroundService[] {
+  let watcher: MappingWatcher | undefined;
+  return [
+    {
+      name: 'mapping-watcher',
+      start: () => {
+        watcher = watchMappings({ dirs: ctx.mappingDirs, registry: ctx.mappings, log: ctx.logger.child({ component: 'mappings' }) });
+      },
+      stop: async () => watcher?.close(),
+    },
+  ];
 }
 
 /** Opens (and migrates) the configured store; the driver of the other dialect is never loaded. */
@@ -135,6 +156,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   await ensureWritableDirectory(environment.dataDir, environment.dataDirDisplay);
   const config = await ConfigFile.open({ path: environment.configPath, display: environment.configPathDisplay, env, create: true });
   const metrics = createMetrics({ version: VERSION });
+  const sources = mappingSources(config.current().settings, options.cwd ?? process.cwd());
+  for (const dir of sources.missing) logger.warn({ dir }, 'configured mappings directory does not exist; left out');
+  const mappings = createMappingRegistry({
+    load: () => loadMappingDirs(sources.dirs), clock, log: logger.child({ component: 'mappings' }),
+  });
+  const firstLoad = await mappings.reload();
+  if (!firstLoad.ok) {
+    const first = firstLoad.error[0];
+    throw new StartupError(`mappings do not load: ${first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : 'unknown error'}${firstLoad.error.length > 1 ? ` (and ${firstLoad.error.length - 1} more; run \`lockstep check\`)` : ''}`);
+  }
   const store = await openStateStore(environment.database, random);
 
   let watcher: ConfigWatcher | undefined;
@@ -152,7 +183,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     readiness.register('shutdown', () => (shuttingDown ? { ok: false, reason: 'shutting down' } : { ok: true }));
 
     const adminAuth = requireAdminToken({ adminTokenHash: () => config.current().settings.adminTokenHash });
-    const ctx: WiringContext = { env, environment, config, store, logger, metrics, readiness, clock, random, adminAuth };
+    const ctx: WiringContext = { env, environment, config, store, logger, metrics, readiness, clock, random, adminAuth, mappings, mappingDirs: sources.dirs };
     const app = createApp({
       logger, metrics, readiness, clock, random, version: VERSION,
       mounts: [...routeMounts(ctx), ...(options.extraMounts ?? [])],
@@ -213,6 +244,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     },
     logger,
     metrics,
+    mappings,
     adminToken,
     close,
   };
