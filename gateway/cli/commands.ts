@@ -7,6 +7,7 @@ import type { CliContext } from './context.ts';
 import { registerConfigCommands } from './config-command.ts';
 import { registerLedgerCommands } from './ledger-command.ts';
 import { registerMappingCommands } from './mapping-commands.ts';
+import { registerOutboxCommands } from './outbox-commands.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerTokenCommands } from './token-command.ts';
 
@@ -17,5 +18,6 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerConfigCommands,
   registerLedgerCommands,
   registerTokenCommands,
+  registerOutboxCommands,
   registerMappingCommands,
 ];

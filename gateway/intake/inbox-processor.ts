@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { CanonicalEvent, NormaliseResult } from '../../mappings/lib/canonical-event.ts';
+import type { CompiledProfile } from '../../mappings/lib/compile-profile.ts';
+import { normalise } from '../../mappings/lib/normalise.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { InboxEvent } from '../domain/inbox-event.ts';
+import type { Store } from '../store/store.ts';
+import { intakeMetrics } from './intake-metrics.ts';
+
+export interface InboxProcessorDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** The compiled vendor profile of a connector (undefined: the event stays unrecognised with that reason). */
+  readonly profileFor: (connectorId: string) => CompiledProfile | undefined;
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+}
+
+export interface InboxProcessor {
+  /** Processes up to one batch of pending events; resolves with how many it finished. */
+  runOnce(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The subject orders the sync engine's processing: events about one PAM target are handled in order. */
+export function subjectOf(e: CanonicalEvent): string {
+  return e.target ? `target:${e.connectorId}/${e.target.kind}/${e.target.ref}` : e.principal ? `principal:${e.connectorId}/${e.principal}` : `connector:${e.connectorId}`;
+}
+
+async function normaliseRow(row: InboxEvent, profile: CompiledProfile | undefined): Promise<NormaliseResult> {
+  if (!profile) return { status: 'unrecognised', events: [], rules: [], reasons: [`no vendor profile for connector ${row.connectorId}`] };
+  return normalise(profile, { connectorId: row.connectorId, body: row.body, contentType: row.contentType, headers: row.headers, channel: row.channel });
+}
+
+/**
+ * Turns pending inbox rows into canonical events through the connector's vendor profile. Each row's events and
+ * its final status commit in one transaction, so a crash leaves it pending and it is processed again whole.
+ * Recognised and deliberately ignored rows become `processed`; the rest `unrecognised` with reasons (visible in
+ * the console), or `failed` when processing itself broke.
+ */
+export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
+  const metrics = intakeMetrics(deps.registry);
+  const log = deps.logger.child({ component: 'inbox-processor' });
+  const batchSize = deps.batchSize ?? 200;
+  let stopped = true;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  async function processRow(row: InboxEvent): Promise<void> {
+    const at = new Date(deps.clock.now()).toISOString();
+    let result: NormaliseResult;
+    try {
+      result = await normaliseRow(row, deps.profileFor(row.connectorId));
+    } catch (e) {
+      log.error({ err: e, inboxId: row.id, connectorId: row.connectorId }, 'normalisation failed');
+      await deps.store.inbox.markDone(row.id, 'failed', at, 'normalisation failed unexpectedly');
+      metrics.inboxProcessed.inc({ connector: row.connectorId, status: 'failed' });
+      return;
+    }
+    const status = result.status === 'unrecognised' ? 'unrecognised' : 'processed';
+    await deps.store.transaction(async (tx) => {
+      for (const event of result.events) {
+        await tx.events.append({
+          type: 'pam.event',
+          subject: subjectOf(event),
+          actor: `connector:${row.connectorId}`,
+          payload: { stage: 'normalised', inboxId: row.id, event: event as unknown as Record<string, unknown> },
+          occurredAt: at,
+        });
+      }
+      await tx.inbox.markDone(row.id, status, at, status === 'unrecognised' ? result.reasons.join('; ').slice(0, 2000) : undefined);
+    });
+    metrics.inboxProcessed.inc({ connector: row.connectorId, status });
+    if (status === 'unrecognised') log.info({ inboxId: row.id, connectorId: row.connectorId, reasons: result.reasons }, 'inbox event not recognised');
+  }
+
+  async function runOnce(): Promise<number> {
+    const rows = await deps.store.inbox.listPending(batchSize);
+    for (const row of rows) await processRow(row);
+    return rows.length;
+  }
+
+  async function loop(): Promise<void> {
+    if (stopped) return;
+    let n = 0;
+    try {
+      n = await runOnce();
+    } catch (e) {
+      log.error({ err: e }, 'inbox processing round failed');
+    }
+    if (!stopped) timer = setTimeout(() => void (running = loop()), n > 0 ? 0 : deps.pollIntervalMs ?? 250);
+  }
+
+  return {
+    runOnce,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      running = loop();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
