@@ -1,0 +1,208 @@
+/**
+ * The console API contract: what every admin endpoint answers. The renderer, the preload bridge, the Electron
+ * main process and the gateway's admin routes all speak these types, and only these.
+ */
+import type { Conflict, ConflictKind, ResolutionAction } from '../../gateway/domain/conflict.ts';
+import type { DomainEvent } from '../../gateway/domain/domain-event.ts';
+import type { Finding, FindingKind, Severity } from '../../gateway/domain/finding.ts';
+import type { LedgerEntry } from '../../gateway/domain/ledger-entry.ts';
+import type { OutboxMessage, OutboxStatus } from '../../gateway/domain/outbox-message.ts';
+import type { LedgerVerification } from '../../gateway/ledger/verify-ledger.ts';
+import type { LoadError } from '../../mappings/lib/yaml-source.ts';
+import type { Trace } from '../../mappings/lib/tracer.ts';
+
+export type { Conflict, ConflictKind, DomainEvent, Finding, FindingKind, LedgerEntry, LedgerVerification, LoadError, OutboxMessage, OutboxStatus, ResolutionAction, Severity, Trace };
+
+export interface PageOf<T> {
+  readonly totalResults: number;
+  readonly startIndex: number;
+  readonly count: number;
+  readonly items: readonly T[];
+}
+
+export interface FindingsQuery {
+  readonly kind?: FindingKind | undefined;
+  readonly status?: Finding['status'] | undefined;
+  readonly severity?: Severity | undefined;
+  readonly sort?: 'firstSeenAt' | 'lastSeenAt' | 'severity' | 'kind' | undefined;
+  readonly order?: 'asc' | 'desc' | undefined;
+  readonly startIndex?: number | undefined;
+  readonly count?: number | undefined;
+}
+
+export interface ConflictsQuery {
+  readonly kind?: ConflictKind | undefined;
+  readonly status?: Conflict['status'] | undefined;
+  readonly startIndex?: number | undefined;
+  readonly count?: number | undefined;
+}
+
+export interface OutboxQuery {
+  readonly status?: OutboxStatus | undefined;
+  readonly connectorId?: string | undefined;
+  readonly startIndex?: number | undefined;
+  readonly count?: number | undefined;
+}
+
+export interface TagView {
+  readonly id: string;
+  readonly framework: string;
+  readonly control: string;
+  readonly title: string;
+}
+
+export interface FindingDetail {
+  readonly finding: Finding;
+  readonly tags: readonly TagView[];
+  readonly ledger: readonly LedgerEntry[];
+}
+
+export interface ResolveConflictInput {
+  readonly action: ResolutionAction;
+  /** Who decides (recorded in the ledger). */
+  readonly by: string;
+  readonly reason: string;
+  /** For `exception`. */
+  readonly owner?: string | undefined;
+  readonly until?: string | undefined;
+}
+
+export interface AppliedIntent {
+  readonly kind: string;
+  readonly detail: string;
+  readonly outboxId?: string | undefined;
+}
+
+export interface ResolveConflictResult {
+  readonly conflict: Conflict;
+  readonly applied: readonly AppliedIntent[];
+  readonly ledgerSeq: number;
+}
+
+export interface MappingFileView {
+  /** Relative to the mappings directory. */
+  readonly file: string;
+  readonly editable: boolean;
+}
+
+export interface MappingView {
+  readonly name: string;
+  readonly file: string;
+  readonly connector: string;
+  readonly mode: 'standing' | 'jit';
+  readonly targets: readonly { readonly connector: string; readonly kind: string }[];
+  readonly drift: string;
+  readonly conflict: string;
+}
+
+export interface MappingsOverview {
+  readonly version: number;
+  readonly loadedAt?: string | undefined;
+  readonly lastError?: { readonly at: string; readonly errors: readonly LoadError[] } | undefined;
+  readonly files: readonly MappingFileView[];
+  readonly mappings: readonly MappingView[];
+  readonly profiles: readonly string[];
+}
+
+export interface MappingFileText {
+  readonly file: string;
+  readonly text: string;
+}
+
+export type ValidationResult = { readonly ok: true; readonly mappings: number; readonly profiles: number } | { readonly ok: false; readonly errors: readonly LoadError[] };
+
+export type SaveMappingResult = { readonly ok: true; readonly version: number } | { readonly ok: false; readonly errors: readonly LoadError[] };
+
+/** A dry-run: the input as YAML/JSON text (as typed in the console), or as an object. */
+export type DryRunInput = { readonly text: string } | { readonly input: Record<string, unknown> };
+
+export type DryRunResult = { readonly ok: true; readonly trace: Trace } | { readonly ok: false; readonly errors: readonly LoadError[] };
+
+export interface ConnectorView {
+  readonly id: string;
+  readonly kind: 'iga' | 'pam';
+  readonly vendor: string;
+  readonly profile: string;
+  readonly displayName?: string | undefined;
+  readonly enabled: boolean;
+  readonly inbound?: { readonly scheme: string } | undefined;
+  readonly outbound?: { readonly baseUrl: string; readonly auth: string } | undefined;
+}
+
+export type ReplayInput = { readonly id: string } | { readonly connectorId: string } | { readonly all: true };
+
+export type EvidenceFormat = 'json' | 'csv' | 'html';
+
+export interface EvidenceExportInput {
+  readonly scope: { readonly kind: 'entitlement'; readonly entitlementId: string } | { readonly kind: 'owner'; readonly owner: string };
+  readonly format: EvidenceFormat;
+  readonly unusedDays?: number | undefined;
+}
+
+export interface EvidenceExport {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+export interface ConnectorHealth {
+  readonly connectorId: string;
+  readonly kind?: 'iga' | 'pam' | undefined;
+  readonly vendor?: string | undefined;
+  readonly outbox: Readonly<Partial<Record<OutboxStatus, number>>>;
+  readonly pending: number;
+  readonly deadLetters: number;
+  /** Domain events naming this connector in the recent window. */
+  readonly recentEvents: number;
+  readonly lastEventAt?: string | undefined;
+  readonly lastDeliveredAt?: string | undefined;
+}
+
+export interface MappingHealthRow {
+  readonly mapping: string;
+  readonly file: string;
+  readonly connectors: readonly string[];
+  readonly pending: number;
+  readonly deadLetters: number;
+  readonly recentEvents: number;
+  readonly lastEventAt?: string | undefined;
+  readonly openFindings: number;
+}
+
+export interface MappingHealth {
+  readonly connectors: readonly ConnectorHealth[];
+  readonly mappings: readonly MappingHealthRow[];
+  /** How many recent domain events the figures were computed from. */
+  readonly window: number;
+}
+
+export interface HealthSummary {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly reason?: string | undefined }>>;
+  readonly findings: { readonly open: number; readonly excepted: number; readonly bySeverity: Readonly<Record<Severity, number>>; readonly byKind: Readonly<Partial<Record<FindingKind, number>>> };
+  /** Open findings of the kinds that mean one side has access the other cannot see. */
+  readonly unsynchronised: number;
+  readonly conflicts: { readonly open: number };
+  readonly outbox: Readonly<Partial<Record<OutboxStatus, number>>>;
+  readonly ledger: { readonly entries: number };
+  readonly events: { readonly lastSeq: number };
+  readonly mappings: { readonly version: number; readonly count: number; readonly error: boolean };
+}
+
+/** One live update from the server-sent event stream. */
+export type ConsoleEvent = DomainEvent;
+
+/** Error envelope of the admin API, surfaced to console code as {@link ConsoleApiError}. */
+export interface ApiErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly requestId?: string | undefined;
+  readonly details?: unknown;
+}
+
+export class ConsoleApiError extends Error {
+  constructor(readonly status: number, readonly body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ConsoleApiError';
+  }
+}
