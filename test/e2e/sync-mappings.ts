@@ -1,0 +1,97 @@
+/** Entitlement mappings the sync end-to-end tests run with (written to the gateway's mappings directory). */
+const head = (name: string) => `apiVersion: lockstep.dev/v1\nkind: EntitlementMapping\nname: ${name}\n`;
+
+export const SYNC_MAPPINGS: Readonly<Record<string, string>> = {
+  'cyberark-safes': `${head('cyberark-safes')}match:
+  connector: '*'
+  name: { regex: '^PAM-(?<safe>[A-Za-z0-9_-]+?)-(?<role>Users|Admins)$' }
+targets:
+  - connector: cyberark-prod
+    kind: safe
+    ref: '{{ $captures.safe }}'
+    permissions: [useAccounts, retrieveAccounts, listAccounts]
+    when: $captures.role = "Users"
+  - connector: cyberark-prod
+    kind: safe
+    ref: '{{ $captures.safe }}'
+    permissions: [useAccounts, retrieveAccounts, listAccounts, manageSafeMembers]
+    when: $captures.role = "Admins"
+access:
+  mode: standing
+  requireOwner: true
+correlation:
+  caseInsensitive: true
+drift: revoke
+conflict: iga-wins
+`,
+  'strongdm-resources': `${head('strongdm-resources')}match:
+  connector: '*'
+  name: { regex: '^SDM-(?<resource>[A-Za-z0-9_-]+)$' }
+targets:
+  - connector: strongdm
+    kind: resource
+    ref: '{{ $captures.resource }}'
+access:
+  mode: standing
+  requireOwner: true
+correlation:
+  caseInsensitive: true
+drift: revoke
+conflict: iga-wins
+`,
+  'delinea-secrets': `${head('delinea-secrets')}match:
+  connector: '*'
+  name: { regex: '^DL-(?<secret>[0-9]+)$' }
+targets:
+  - connector: delinea
+    kind: secret
+    ref: '{{ $captures.secret }}'
+    permissions: [View]
+access:
+  mode: standing
+  requireOwner: true
+correlation:
+  caseInsensitive: true
+drift: revoke
+conflict: iga-wins
+`,
+  'service-accounts': `${head('service-accounts')}match:
+  connector: '*'
+  name: { regex: '^SVC-(?<safe>[A-Za-z0-9_-]+)$' }
+  attributes:
+    governance.nonHuman: true
+targets:
+  - connector: cyberark-prod
+    kind: safe
+    ref: '{{ $captures.safe }}'
+    permissions: [useAccounts, retrieveAccounts]
+access:
+  mode: standing
+  requireOwner: true
+correlation:
+  caseInsensitive: true
+drift: revoke
+conflict: iga-wins
+nhi:
+  ownerRequired: true
+  maxSecretAgeDays: 30
+`,
+  'teleport-roles': `${head('teleport-roles')}match:
+  connector: '*'
+  name: { regex: '^teleport-(?<role>[a-z0-9-]+)$' }
+targets:
+  - connector: teleport
+    kind: role
+    ref: '{{ $captures.role }}'
+access:
+  mode: jit
+  maxDuration: 2h
+  requireOwner: true
+  requireReviewWithinDays: 90
+  breakGlass: allow-with-review
+correlation:
+  caseInsensitive: true
+drift: alert
+conflict: manual
+`,
+};
