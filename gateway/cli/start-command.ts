@@ -3,6 +3,7 @@
  * re-reads the configuration file at once (it is also watched).
  */
 import type { Command } from 'commander';
+import { WEBHOOK_SCHEMES } from '../config/config-schema.ts';
 import { ENVIRONMENT_VARIABLES, describeDatabase } from '../config/environment.ts';
 import { type Gateway, startGateway } from '../main.ts';
 import type { CliContext } from './context.ts';
@@ -47,6 +48,10 @@ function banner(gateway: Gateway): string[] {
     `Lockstep ${gateway.version} listening on ${gateway.url}`,
     `  SCIM base      ${base}/scim/v2`,
     `  Webhooks       ${base}/webhooks/<connector>`,
+    ...gateway.config.current().connectors
+      .filter((c) => c.enabled !== false && c.inbound && WEBHOOK_SCHEMES.has(c.inbound.scheme))
+      .map((c) => `                 ${base}/webhooks/${c.id}`),
+    ...gateway.syslogListeners.map((l) => `  Syslog         ${l.host}:${l.port} (${l.connectorId}, ${l.tls ? 'TLS' : 'TCP'})`),
     `  Admin API      ${base}/api/v1`,
     `  Console        ${base}/console`,
     `  Metrics        ${base}/metrics   (health: /healthz, readiness: /readyz)`,

@@ -16,10 +16,16 @@ export const INBOUND_SCHEMES = [
   'standard-webhooks', 'hmac', 'header-secret', 'basic', 'okta-verification', 'syslog', 'poll', 'none-scim',
 ] as const;
 
+/** Schemes received at `/webhooks/<connector id>`. */
+export const WEBHOOK_SCHEMES: ReadonlySet<string> = new Set(['standard-webhooks', 'hmac', 'header-secret', 'basic', 'okta-verification']);
+
 /** Schemes that verify a shared secret: a receiver without one refuses to start (fail closed). */
 export const SECRET_SCHEMES: ReadonlySet<string> = new Set(['standard-webhooks', 'hmac', 'header-secret', 'okta-verification']);
 
-export const OUTBOUND_AUTH_KINDS = ['cyberark-logon', 'oauth2-client-credentials', 'ps-auth', 'bearer', 'basic', 'none'] as const;
+export const OUTBOUND_AUTH_KINDS = ['cyberark-logon', 'oauth2-client-credentials', 'ps-auth', 'bearer', 'basic', 'strongdm-signature', 'none'] as const;
+
+/** Inbound fields that configure the syslog listener (scheme `syslog` only). */
+const SYSLOG_FIELDS = ['port', 'host', 'tlsCertFile', 'tlsKeyFile'] as const;
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const ENV_REF = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
@@ -45,6 +51,13 @@ const inboundSchema = z.strictObject({
   toleranceSeconds: z.number().int().min(1).max(86_400).optional(),
   username: z.string().min(1).optional(),
   password: secret.optional(),
+  /** Syslog listener port (scheme `syslog`; 0 picks a free port). */
+  port: z.number().int().min(0).max(65_535).optional(),
+  /** Syslog listen address (scheme `syslog`); default 127.0.0.1. */
+  host: z.string().min(1).optional(),
+  /** PEM certificate and key: the syslog listener speaks TLS (RFC 5425) instead of plain TCP. */
+  tlsCertFile: z.string().min(1).optional(),
+  tlsKeyFile: z.string().min(1).optional(),
 }).superRefine((inbound, ctx) => {
   if (SECRET_SCHEMES.has(inbound.scheme) && inbound.secret === undefined && inbound.secrets === undefined) {
     ctx.addIssue({ code: 'custom', path: ['secret'], message: `required for scheme "${inbound.scheme}" (or secrets[])` });
@@ -52,6 +65,16 @@ const inboundSchema = z.strictObject({
   if (inbound.scheme === 'basic') {
     if (inbound.username === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: 'required for scheme "basic"' });
     if (inbound.password === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'required for scheme "basic"' });
+  }
+  if (inbound.scheme === 'syslog') {
+    if (inbound.port === undefined) ctx.addIssue({ code: 'custom', path: ['port'], message: 'required for scheme "syslog" (0 picks a free port)' });
+    if ((inbound.tlsCertFile === undefined) !== (inbound.tlsKeyFile === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [inbound.tlsCertFile === undefined ? 'tlsCertFile' : 'tlsKeyFile'], message: 'tlsCertFile and tlsKeyFile go together' });
+    }
+  } else {
+    for (const field of SYSLOG_FIELDS) {
+      if (inbound[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'only for scheme "syslog"' });
+    }
   }
 });
 
@@ -78,6 +101,8 @@ const outboundAuthSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('bearer'), token: secret }),
   z.strictObject({ kind: z.literal('basic'), username: z.string().min(1), password: secret }),
+  /** StrongDM API keys: every request signed with the secret. */
+  z.strictObject({ kind: z.literal('strongdm-signature'), accessKey: z.string().min(1), secret }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 
@@ -118,6 +143,8 @@ const settingsSchema = z.strictObject({
   bodyLimit: z.string().regex(BODY_LIMIT, { error: 'a size such as "512kb" or "1mb"' }).default('1mb'),
   /** Inbound requests per second allowed per connector (0 turns the limit off). */
   rateLimitPerConnector: z.number().int().min(0).max(100_000).default(1000),
+  /** Requests served at once; beyond it the gateway answers 503 with Retry-After instead of falling over. */
+  maxInFlight: z.number().int().min(1).max(100_000).default(512),
   /** How long shutdown waits for in-flight requests before cutting connections. */
   shutdownGraceMs: z.number().int().min(0).max(120_000).default(10_000),
   /** The URL clients reach this gateway at, when it differs from the listen address (proxy, TLS terminator). */

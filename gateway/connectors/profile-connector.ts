@@ -26,7 +26,7 @@ export interface ClosablePamConnector extends PamConnector {
 const permanent = (message: string): { ok: false; error: ConnectorError } => ({ ok: false, error: { failure: { kind: 'permanent', reason: message }, message } });
 
 /** Profile auth names the vendor's paths; the configuration holds the credentials. */
-function withProfilePaths(auth: OutboundAuth, profile: CompiledProfile, baseUrl: string): OutboundAuth {
+export function withProfilePaths(auth: OutboundAuth, profile: CompiledProfile, baseUrl: string): OutboundAuth {
   const p = profile.doc.outbound?.auth;
   if (auth.kind === 'cyberark-logon' && p?.kind === 'cyberark-logon' && !auth.logonPath) return { ...auth, logonPath: p.path };
   if (auth.kind === 'ps-auth' && p?.kind === 'ps-auth' && !auth.signInPath) return { ...auth, signInPath: p.signInPath };

@@ -9,6 +9,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { RandomSource } from '../domain/ids.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { accessLog } from './access-log.ts';
+import { overloadGuard } from './overload-guard.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { createHealthRouter } from './health-routes.ts';
 import type { Readiness } from './readiness.ts';
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly random: RandomSource;
   readonly version: string;
   readonly mounts: readonly Mount[];
+  /** Requests served at once before further ones are shed with 503 and Retry-After (default 512). */
+  readonly maxInFlight?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -36,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestContext(deps));
   app.use(accessLog({ metrics: deps.metrics }));
+  app.use(overloadGuard({ maxInFlight: deps.maxInFlight ?? 512, retryAfterSeconds: 1 }));
   app.use(createHealthRouter(deps));
   for (const mount of deps.mounts) app.use(mount.path, mount.router);
   app.use(notFoundHandler());

@@ -1,7 +1,7 @@
 /**
  * Test helpers for the real gateway.
  *
- * - `startTestGateway({ config?, env?, dataDir?, extraMounts?, clock?, random? })` starts the REAL gateway through `startGateway`
+ * - `startTestGateway({ config?, env?, dataDir?, extraMounts?, clock?, random?, intake? })` starts the REAL gateway through `startGateway`
  *   (gateway/main.ts) on 127.0.0.1, port 0, with a fresh temp data dir (SQLite unless `env` sets
  *   `LOCKSTEP_DATABASE_URL`) and logs off (`LOCKSTEP_LOG_LEVEL` in `env` turns them on). `config` is written as the
  *   configuration file before start. Returns `{ url, adminToken, store, gateway, dataDir, configPath, stop() }`.
@@ -17,6 +17,7 @@ import { type Clock, systemClock } from '../../gateway/domain/clock.ts';
 import type { ConnectorId, RandomSource } from '../../gateway/domain/ids.ts';
 import { issueScimToken } from '../../gateway/http/api-tokens.ts';
 import type { Mount } from '../../gateway/http/app.ts';
+import type { IntakeWiringOptions } from '../../gateway/intake/intake-wiring.ts';
 import { type Gateway, startGateway } from '../../gateway/main.ts';
 import type { Store } from '../../gateway/store/store.ts';
 import { tempDir } from './temp-dir.ts';
@@ -32,6 +33,8 @@ export interface TestGatewayOptions {
   /** Injected time and randomness (default: system clock, crypto). */
   readonly clock?: Clock;
   readonly random?: RandomSource;
+  /** Intake and outbox tuning (fast polling and retries; `dispatch: false` keeps outbox messages queued). */
+  readonly intake?: IntakeWiringOptions;
 }
 
 export interface TestGateway {
@@ -66,6 +69,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     extraMounts: opts.extraMounts,
     clock: opts.clock,
     random: opts.random,
+    intake: opts.intake,
   });
   return {
     url: gateway.url,
