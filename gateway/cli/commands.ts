@@ -10,6 +10,8 @@ import { registerMappingCommands } from './mapping-commands.ts';
 import { registerOutboxCommands } from './outbox-commands.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerTokenCommands } from './token-command.ts';
+import { registerEvidenceCommands } from './evidence-command.ts';
+import { registerReconcileCommand } from './reconcile-command.ts';
 
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
@@ -20,4 +22,6 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerTokenCommands,
   registerOutboxCommands,
   registerMappingCommands,
+  registerEvidenceCommands,
+  registerReconcileCommand,
 ];
