@@ -226,7 +226,7 @@ export function applyPatch(body: unknown, current: Doc, resolver: PathResolver, 
     const op = get('op');
     const path = get('path');
     if (typeof op !== 'string' || !['add', 'remove', 'replace'].includes(op.toLowerCase())) {
-      throw badSyntax(`unknown operation "${String(op)}"`);
+      throw badSyntax(`unknown operation ${JSON.stringify(op) ?? "(none)"}`);
     }
     if (path !== undefined && typeof path !== 'string') throw badSyntax('"path" must be a string');
     engine.apply(op.toLowerCase() as Op, path, get('value'));

@@ -32,7 +32,14 @@ export function parseYaml(file: string, text: string): Result<YamlSource, LoadEr
       return { file, line: pos.line, column: pos.col, message: `invalid YAML: ${e.message.split('\n')[0]} (${e.code})` };
     }));
   }
-  return ok({ file, text, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) as unknown });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias to an anchor that is not set, or an alias bomb: the document cannot be read.
+    return err([{ file, line: 1, column: 1, message: `invalid YAML: ${(e as Error).message}` }]);
+  }
+  return ok({ file, text, doc, lines, value });
 }
 
 /** The deepest node on `path` (a missing key resolves to its parent), and whether the whole path was found. */
