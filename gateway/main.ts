@@ -31,6 +31,10 @@ import { mappingSources } from './mapping-registry/mapping-sources.ts';
 import { type MappingWatcher, watchMappings } from './mapping-registry/mapping-watcher.ts';
 import { loadMappingDirs } from '../mappings/lib/loader-fs.ts';
 import { adminMounts } from './admin/admin-mounts.ts';
+import { syncWiring } from './sync/sync-wiring.ts';
+import { reconcileWiring } from './reconcile/reconcile-wiring.ts';
+import { type IntakeWiringOptions, type SyslogEndpoint, intakeWiring } from './intake/intake-wiring.ts';
+import type { Dispatcher } from './outbox/dispatcher.ts';
 
 export { StartupError } from './config/startup-error.ts';
 
@@ -47,6 +51,8 @@ export interface GatewayOptions {
   readonly extraMounts?: readonly Mount[];
   /** Watch the configuration file for changes (default true). */
   readonly watchConfig?: boolean;
+  /** Intake and outbox tuning (tests: fast polling and retries, or `dispatch: false` to keep messages queued). */
+  readonly intake?: IntakeWiringOptions;
 }
 
 /** A background worker (outbox dispatcher, pollers, reconciler): started after listening, stopped first. */
@@ -73,6 +79,8 @@ export interface WiringContext {
   readonly mappings: MappingRegistry;
   /** Directories the mappings are loaded from (watched for changes). */
   readonly mappingDirs: readonly string[];
+  /** Intake and outbox tuning from {@link GatewayOptions.intake}. */
+  readonly intakeOptions?: IntakeWiringOptions | undefined;
 }
 
 export interface Gateway {
@@ -90,9 +98,18 @@ export interface Gateway {
   readonly mappings: MappingRegistry;
   /** The admin token generated at this start (first start only); print it once, it is not kept. */
   readonly adminToken: string | undefined;
+  /** The outbox dispatcher (stopped with the gateway). */
+  readonly dispatcher: Dispatcher;
+  /** The syslog listeners listening now, with their bound ports. */
+  readonly syslogListeners: readonly SyslogEndpoint[];
   /** Stops accepting, finishes in-flight requests (bounded by `settings.shutdownGraceMs`), closes the store. */
   close(): Promise<void>;
 }
+
+/** PAM intake and the outbox (memoised per context, like the sync wiring). */
+const intake = (ctx: WiringContext) => intakeWiring(ctx, ctx.intakeOptions);
+/** The sync engine; its first call (the one that builds it) passes the dispatcher nudge. */
+const sync = (ctx: WiringContext) => syncWiring(ctx, { onOutbox: intake(ctx).nudge });
 
 /** Routers served by the gateway, under their base paths (`/scim/v2`, `/webhooks`, `/api/v1`, `/console`). */
 function routeMounts(ctx: WiringContext): Mount[] {
@@ -112,11 +129,16 @@ function routeMounts(ctx: WiringContext): Mount[] {
         baseUrl: publicUrl ? () => `${publicUrl}/scim/v2` : undefined,
       }),
     },
-    ...adminMounts(ctx),
+    ...intake(ctx).mounts,
+    sync(ctx).mount,
+    ...adminMounts(ctx, { registry: ctx.mappings }),
   ];
 }
 
-/** Background workers run by the gateway. */
+/**
+ * Background workers run by the gateway, in start order (stopped in reverse): the outbox dispatcher starts before
+ * and stops after everything that enqueues, so that calls in flight finish.
+ */
 function backgroundServices(ctx: WiringContext): BackgroundService[] {
   let watcher: MappingWatcher | undefined;
   return [
@@ -127,6 +149,10 @@ function backgroundServices(ctx: WiringContext): BackgroundService[] {
       },
       stop: async () => watcher?.close(),
     },
+    intake(ctx).outboxService,
+    sync(ctx).service,
+    reconcileWiring(ctx, { onOutbox: intake(ctx).nudge }).service,
+    ...intake(ctx).services,
   ];
 }
 
@@ -173,6 +199,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const services: BackgroundService[] = [];
   let shuttingDown = false;
   let adminToken: string | undefined;
+  let wiring: WiringContext | undefined;
   try {
     const readiness = new Readiness();
     readiness.register('store', () => (store.isReady() ? { ok: true } : { ok: false, reason: 'state store is not open and migrated' }));
@@ -183,9 +210,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     readiness.register('shutdown', () => (shuttingDown ? { ok: false, reason: 'shutting down' } : { ok: true }));
 
     const adminAuth = requireAdminToken({ adminTokenHash: () => config.current().settings.adminTokenHash });
-    const ctx: WiringContext = { env, environment, config, store, logger, metrics, readiness, clock, random, adminAuth, mappings, mappingDirs: sources.dirs };
+    const ctx: WiringContext = {
+      env, environment, config, store, logger, metrics, readiness, clock, random, adminAuth, mappings, mappingDirs: sources.dirs, intakeOptions: options.intake,
+    };
+    wiring = ctx;
     const app = createApp({
       logger, metrics, readiness, clock, random, version: VERSION,
+      maxInFlight: config.current().settings.maxInFlight,
       mounts: [...routeMounts(ctx), ...(options.extraMounts ?? [])],
     });
     server = await listen(app, { host: environment.host, port: environment.port }).catch((e: unknown) => {
@@ -212,6 +243,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   }
 
   const listening = server;
+  const intakeOf = intake(wiring!);
   logger.info({ url: listening.url, config: environment.configPath, store: describeDatabase(environment.database), version: VERSION }, 'gateway started');
 
   let closing: Promise<void> | undefined;
@@ -246,6 +278,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     metrics,
     mappings,
     adminToken,
+    dispatcher: intakeOf.dispatcher,
+    get syslogListeners() {
+      return intakeOf.syslogEndpoints();
+    },
     close,
   };
 }
