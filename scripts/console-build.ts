@@ -3,6 +3,7 @@
  * sandboxed preload must be) and the Electron entry (ESM, got bundled in) into console/dist. Needs no Electron
  * binary.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build as esbuild } from 'esbuild';
@@ -22,6 +23,8 @@ export async function buildConsole(): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `--if-missing` (used by `npm start`): build only on a fresh checkout, so that /console works at once.
+  if (process.argv.includes('--if-missing') && existsSync(path.join(ROOT, 'console/renderer/dist/index.html'))) process.exit(0);
   await buildConsole();
   console.log(`console built: ${path.relative(ROOT, path.join(ROOT, 'console/renderer/dist'))}, ${path.relative(ROOT, OUT)}/{main.mjs,preload.cjs}`);
 }
