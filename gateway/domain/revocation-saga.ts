@@ -56,7 +56,12 @@ export type StepOutcome = { readonly attempt?: number | undefined } & (
   | { readonly kind: 'done'; readonly detail?: string | undefined }
   | { readonly kind: 'failed'; readonly detail: string }
   | { readonly kind: 'absent'; readonly detail?: string | undefined }
-  | { readonly kind: 'present'; readonly detail?: string | undefined });
+  | { readonly kind: 'present'; readonly detail?: string | undefined }
+  /**
+   * The path is wanted again: the read-back found access an active assignment approves, or the step's call was
+   * overtaken by a newer outbox message for the same path. Settles the step and its pair without a further call.
+   */
+  | { readonly kind: 'superseded'; readonly detail: string });
 
 export interface RevocationPlanInput {
   readonly id: RevocationId;
@@ -129,10 +134,20 @@ export function applyStepOutcome(revocation: Revocation, stepName: string, outco
     steps[i] = s;
   };
 
+  if (outcome.kind === 'superseded') {
+    if (step.action === 'notify-iga') return err(`step "${stepName}" cannot be superseded`);
+    if (settled(step.status)) return ok(unchanged);
+    const pairIndex = steps.findIndex((s) => (step.action === 'read-back' ? s.name === step.verifies : s.verifies === step.name));
+    set(index, { ...step, status: 'superseded', detail: outcome.detail, at: now });
+    const pair = steps[pairIndex];
+    if (pair && !settled(pair.status)) set(pairIndex, { ...pair, status: 'superseded', detail: outcome.detail, at: now });
+    return ok({ revocation: finish(revocation, steps, now), commands, changed: true });
+  }
+
   if (step.action === 'read-back') {
     const actionIndex = steps.findIndex((s) => s.name === step.verifies);
     const actionStep = steps[actionIndex];
-    if (step.status === 'verified') return ok(unchanged);
+    if (settled(step.status)) return ok(unchanged);
     if (outcome.kind === 'absent') {
       set(index, { ...step, status: 'verified', detail: outcome.detail ?? 'read-back confirmed absence', at: now });
       if (actionStep) set(actionIndex, { ...actionStep, status: 'verified', at: now });
@@ -153,7 +168,7 @@ export function applyStepOutcome(revocation: Revocation, stepName: string, outco
     }
   } else {
     if (outcome.kind === 'absent' || outcome.kind === 'present') return err(`step "${stepName}" takes "done" or "failed", not "${outcome.kind}"`);
-    if (step.status === 'done' || step.status === 'verified') return ok(unchanged);
+    if (step.status === 'done' || settled(step.status)) return ok(unchanged);
     if (outcome.kind === 'failed') {
       if (step.status === 'failed') return ok(unchanged);
       set(index, { ...step, status: 'failed', detail: outcome.detail, at: now });
@@ -163,7 +178,7 @@ export function applyStepOutcome(revocation: Revocation, stepName: string, outco
       set(index, { ...step, status: 'done', detail: outcome.detail, at: now });
       const rbIndex = steps.findIndex((s) => s.verifies === step.name);
       const rb = steps[rbIndex];
-      if (rb && rb.status !== 'verified') set(rbIndex, issue(revocation, { ...rb, status: 'pending', at: now }, commands));
+      if (rb && !settled(rb.status)) set(rbIndex, issue(revocation, { ...rb, status: 'pending', at: now }, commands));
     }
   }
   return ok({ revocation: finish(revocation, steps, now), commands, changed: true });
@@ -225,9 +240,15 @@ function finish(revocation: Revocation, steps: readonly SagaStep[], now: string,
   };
 }
 
+/** A step that needs nothing more: its absence confirmed, or its path approved again. */
+function settled(status: SagaStep['status']): boolean {
+  return status === 'verified' || status === 'superseded';
+}
+
+/** `verified` once every closing step is settled: each path confirmed absent or superseded by approved access. */
 function statusOf(steps: readonly SagaStep[]): Revocation['status'] {
   if (steps.some((s) => s.status === 'failed')) return 'failed';
   const closing = steps.filter((s) => s.action === 'read-back' || s.action === 'notify-iga');
-  if (closing.every((s) => s.status === 'verified')) return 'verified';
+  if (closing.every((s) => settled(s.status))) return 'verified';
   return 'in-progress';
 }

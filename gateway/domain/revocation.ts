@@ -19,7 +19,8 @@ export interface RevocationStep {
   readonly name: string;
   readonly connectorId: ConnectorId;
   readonly outboxId?: OutboxId | undefined;
-  readonly status: 'pending' | 'done' | 'verified' | 'failed';
+  /** `superseded`: the path is approved again (a newer active assignment, or a newer outbox message for it): settled, not revoked. */
+  readonly status: 'pending' | 'done' | 'verified' | 'failed' | 'superseded';
   readonly detail?: string | undefined;
   readonly at: string;
 }

@@ -9,6 +9,7 @@ import { createGroupCommitter } from '../intake/group-commit.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, DEFAULT_BREAKER, createCircuitBreaker } from './circuit-breaker.ts';
 import { outboxMetrics } from './outbox-metrics.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions, isRetryable, nextAttempt } from './retry-policy.ts';
+import { type PathVerdict, pathKeyOf, pathVerdict } from './path-order.ts';
 import { type ActionOutcome, runAction } from './run-action.ts';
 
 export interface DispatcherOptions {
@@ -53,6 +54,8 @@ export interface Dispatcher {
 interface Completion {
   readonly message: OutboxMessage;
   readonly outcome: ActionOutcome;
+  /** Not sent: an older message of the same path is still being sent elsewhere; claimable again at this time. */
+  readonly deferUntil?: string | undefined;
 }
 
 /**
@@ -67,6 +70,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const breakers = new Map<ConnectorId, CircuitBreaker>();
   const inFlight = new Map<ConnectorId, number>();
   const running = new Set<Promise<void>>();
+  const pathTails = new Map<string, Promise<void>>();
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<number> | undefined;
@@ -90,12 +94,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     write: (tx, c) => mark(tx, c),
   });
 
-  async function mark(tx: StoreTx, { message, outcome }: Completion): Promise<void> {
+  async function mark(tx: StoreTx, c: Completion): Promise<void> {
+    const { message, outcome } = c;
     const nowMs = deps.clock.now();
     const at = iso(nowMs);
     let status: OutboxMessage['status'];
     let error: string | undefined;
-    if (outcome.ok) {
+    if (c.deferUntil !== undefined && !outcome.ok) {
+      status = 'failed';
+      error = outcome.error.message;
+      await tx.outbox.markFailed(message.id, at, error, c.deferUntil);
+    } else if (outcome.ok) {
       status = 'delivered';
       await tx.outbox.markDelivered(message.id, at, outcome.value);
     } else {
@@ -104,7 +113,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       status = decision.retry ? 'failed' : 'abandoned';
       await tx.outbox.markFailed(message.id, at, error, decision.retry ? iso(nowMs + decision.delayMs) : undefined);
     }
-    metrics.attempts.inc({ connector: message.connectorId, action: message.action, outcome: status === 'delivered' ? 'delivered' : status === 'failed' ? 'retry' : 'dead-letter' });
+    const superseded = outcome.ok && typeof outcome.value['superseded'] === 'string';
+    const counted = c.deferUntil !== undefined ? 'deferred' : superseded ? 'superseded' : status === 'delivered' ? 'delivered' : status === 'failed' ? 'retry' : 'dead-letter';
+    metrics.attempts.inc({ connector: message.connectorId, action: message.action, outcome: counted });
     await tx.events.append({
       type: 'outbox.changed',
       subject: `connector:${message.connectorId}`,
@@ -114,7 +125,35 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
   }
 
+  /**
+   * Path order first (path-order.ts): a message overtaken by a newer one for its path is settled as delivered
+   * with `{ superseded: <newer id> }` without a call; one behind an older message still being sent elsewhere is
+   * deferred to that claim's lease end (the deferral counts as an attempt).
+   */
   async function call(connector: PamConnector, message: OutboxMessage): Promise<void> {
+    let verdict: PathVerdict;
+    try {
+      verdict = await pathVerdict(deps.store, message, iso(deps.clock.now()));
+    } catch (e) {
+      log.error({ err: e, outboxId: message.id }, 'could not read the path order; the lease will expire and the call will be retried');
+      return;
+    }
+    if (verdict.kind !== 'send') {
+      log.info({ outboxId: message.id, connectorId: connector.id, action: message.action, verdict: verdict.kind, ...(verdict.kind === 'superseded' ? { newer: verdict.by } : { behind: verdict.behind }) }, 'outbound call not sent (path order)');
+      const completion: Completion = verdict.kind === 'superseded'
+        ? { message, outcome: { ok: true, value: { superseded: verdict.by } } }
+        : { message, outcome: { ok: false, error: { failure: { kind: 'network' }, message: `deferred: older message ${verdict.behind} for the same path is still being sent` } }, deferUntil: verdict.until };
+      try {
+        await marks.submit(completion);
+      } catch (e) {
+        log.error({ err: e, outboxId: message.id }, 'could not record the path-order outcome; the lease will expire and it will be checked again');
+      }
+      return;
+    }
+    await send(connector, message);
+  }
+
+  async function send(connector: PamConnector, message: OutboxMessage): Promise<void> {
     const breaker = breakerFor(connector.id);
     const endTimer = metrics.callSeconds.startTimer({ connector: connector.id, action: message.action });
     let outcome: ActionOutcome;
@@ -136,13 +175,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
+  /** Calls of one path started here run one after the other, each after the previous one's mark is committed. */
   function start(connector: PamConnector, message: OutboxMessage): void {
     inFlight.set(connector.id, (inFlight.get(connector.id) ?? 0) + 1);
-    const p = call(connector, message).finally(() => {
+    const key = pathKeyOf(message.connectorId, message.action, message.payload);
+    const before = key ? pathTails.get(key) : undefined;
+    const p = (before ? before.catch(() => undefined).then(() => call(connector, message)) : call(connector, message)).finally(() => {
       inFlight.set(connector.id, (inFlight.get(connector.id) ?? 1) - 1);
       running.delete(p);
+      if (key && pathTails.get(key) === p) pathTails.delete(key);
       wake();
     });
+    if (key) pathTails.set(key, p);
     running.add(p);
   }
 

@@ -3,6 +3,7 @@ import type { ConnectorId, OutboxId, RandomSource } from '../domain/ids.ts';
 import { nextOrderedId } from '../intake/monotonic-ids.ts';
 import type { OutboundAction } from '../domain/outbox-message.ts';
 import type { InsertOutcome, StoreTx } from '../store/store.ts';
+import { orderedPayload, recordHead } from './path-order.ts';
 
 export interface OutboxIntent {
   readonly connectorId: ConnectorId;
@@ -17,15 +18,17 @@ export interface OutboxIntent {
 /**
  * Records an outbound call inside the caller's transaction, with the state change that causes it (record before
  * the side effect). A second intent with the same idempotency key writes nothing and returns the first one's id.
+ * A grant or revoke becomes the newest message of its access path (path-order.ts): older ones are not sent after it.
  */
 export async function enqueue(tx: StoreTx, intent: OutboxIntent, deps: { readonly clock: Clock; readonly random: RandomSource }): Promise<InsertOutcome<OutboxId>> {
   const now = new Date(deps.clock.now()).toISOString();
+  const payload = await orderedPayload(tx, intent.connectorId, intent.action, intent.payload);
   const outcome = await tx.outbox.enqueue({
     id: nextOrderedId('outbox', deps.clock.now(), deps.random),
     connectorId: intent.connectorId,
     action: intent.action,
     idempotencyKey: intent.idempotencyKey,
-    payload: intent.payload,
+    payload,
     status: 'queued',
     attempts: 0,
     nextAttemptAt: intent.notBefore ?? now,
@@ -33,6 +36,7 @@ export async function enqueue(tx: StoreTx, intent: OutboxIntent, deps: { readonl
     updatedAt: now,
   });
   if (outcome.inserted) {
+    await recordHead(tx, payload, outcome.id);
     await tx.events.append({
       type: 'outbox.changed',
       subject: `connector:${intent.connectorId}`,

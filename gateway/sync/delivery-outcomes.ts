@@ -1,14 +1,18 @@
 /**
  * Outbox delivery outcomes (the dispatcher's `outbox.changed` events) fed back into the engine: a delivered
  * grant becomes a grant row (visible in the SCIM PAM read-back), a revocation step advances its saga, and a
- * dead-lettered call is recorded. Retries in progress (`failed`) change nothing: only the final word counts.
+ * dead-lettered call is recorded. Retries in progress (`failed`) change nothing: only the final word counts. A grant
+ * delivered after its assignment ended is revoked again unless a newer message of its path (outbox path order) already
+ * follows it; a call settled as superseded (`response.superseded`) was never sent.
  */
 import type { DomainEvent } from '../domain/domain-event.ts';
 import type { TargetKind } from '../domain/grant.ts';
-import { isId } from '../domain/ids.ts';
+import { isId, type RevocationId } from '../domain/ids.ts';
 import type { OutboxMessage } from '../domain/outbox-message.ts';
 import type { StepOutcome } from '../domain/revocation-saga.ts';
 import { newId } from '../domain/ids.ts';
+import { headName, pathKeyOf } from '../outbox/path-order.ts';
+import { approvingAssignment } from './approved-path.ts';
 import { applyOutcome, startRevocation } from './revocation-writer.ts';
 import type { SyncTx } from './sync-context.ts';
 import { emit, ledger } from './sync-writes.ts';
@@ -33,11 +37,55 @@ async function sagaOutcome(s: SyncTx, m: OutboxMessage, status: 'delivered' | 'a
   const stepName = m.payload['stepName'];
   if (!isId('revocation', revocationId) || typeof stepName !== 'string') return;
   const attempt = typeof m.payload['attempt'] === 'number' ? m.payload['attempt'] : undefined;
+  const newer = supersededBy(m);
   let outcome: StepOutcome;
+  let facts: Record<string, unknown> | undefined;
   if (status === 'abandoned') outcome = { kind: 'failed', detail: `dead letter ${m.id}: ${m.lastError ?? 'delivery abandoned'}`, attempt };
-  else if (m.action === 'read-back') outcome = m.response?.['present'] === true ? { kind: 'present', attempt } : { kind: 'absent', detail: 'read-back confirmed absence', attempt };
+  else if (newer) {
+    outcome = { kind: 'superseded', detail: `not sent: outbox message ${newer} for the same path is newer`, attempt };
+    facts = { reason: 'a newer outbox message for the same path overtook this one', newerOutboxId: newer };
+  } else if (m.action === 'read-back' && m.response?.['present'] === true) {
+    const approving = await approvedAgain(s, revocationId, m);
+    outcome = approving ? { kind: 'superseded', detail: `present and approved again by assignment ${approving.assignmentId}`, attempt } : { kind: 'present', attempt };
+    facts = approving;
+  } else if (m.action === 'read-back') outcome = { kind: 'absent', detail: 'read-back confirmed absence', attempt };
   else outcome = { kind: 'done', detail: m.response?.['alreadyDone'] === true ? 'already done at PAM' : `delivered (${m.id})`, attempt };
+  if (outcome.kind === 'superseded') {
+    await ledger(s, 'revocation.step.superseded', revocationId, { stepName, outboxId: m.id, action: m.action, attempt: attempt ?? null, ...facts });
+  }
   await applyOutcome(s, revocationId, stepName, outcome);
+}
+
+/** The newest grant or revoke of the message's path when it is not the message itself (outbox path order). */
+async function newerOnPath(s: SyncTx, m: OutboxMessage): Promise<string | undefined> {
+  const key = pathKeyOf(m.connectorId, m.action, m.payload);
+  const head = key ? await s.tx.cursors.get(headName(key)) : undefined;
+  return head && head !== m.id ? head : undefined;
+}
+
+/** The dispatcher settles a call overtaken by a newer message for its path as delivered with `{ superseded: <newer id> }`. */
+function supersededBy(m: OutboxMessage): string | undefined {
+  const v = m.response?.['superseded'];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * A read-back that still finds the access: when an active assignment approves it again (the member was re-added
+ * meanwhile), the facts for the ledger; the step is then superseded rather than revoked again.
+ */
+async function approvedAgain(s: SyncTx, revocationId: RevocationId, m: OutboxMessage): Promise<(Record<string, unknown> & { assignmentId: string }) | undefined> {
+  const t = m.payload['target'] as { connectorId?: unknown; kind?: unknown; ref?: unknown } | undefined;
+  const principal = m.payload['principal'];
+  const revocation = await s.tx.revocations.get(revocationId);
+  if (!revocation || typeof principal !== 'string' || typeof t?.kind !== 'string' || typeof t.ref !== 'string') return undefined;
+  const target = { connectorId: typeof t.connectorId === 'string' ? t.connectorId : m.connectorId, kind: t.kind as TargetKind, ref: t.ref };
+  const a = await approvingAssignment(s, revocation, target, principal);
+  if (!a) return undefined;
+  return {
+    reason: 'read-back found the access present and an active assignment approves it again', assignmentId: a.id,
+    entitlementId: a.entitlementId, identityId: a.identityId, approvedAt: a.approvedAt, revokedAssignmentId: revocation.assignmentId ?? null,
+    target: `${target.connectorId}/${target.kind}/${target.ref}`, principal,
+  };
 }
 
 async function grantOutcome(s: SyncTx, m: OutboxMessage, status: 'delivered' | 'abandoned'): Promise<void> {
@@ -45,6 +93,11 @@ async function grantOutcome(s: SyncTx, m: OutboxMessage, status: 'delivered' | '
   const t = m.payload['target'] as { kind?: unknown; ref?: unknown } | undefined;
   const principal = m.payload['principal'];
   if (!isId('assignment', assignmentId) || typeof principal !== 'string' || typeof t?.kind !== 'string' || typeof t.ref !== 'string') return;
+  const newer = supersededBy(m);
+  if (status === 'delivered' && newer) {
+    await ledger(s, 'sync.grant.superseded', assignmentId, { outboxId: m.id, newerOutboxId: newer, connectorId: m.connectorId, target: `${t.kind}/${t.ref}`, principal });
+    return;
+  }
   if (status === 'abandoned') {
     await ledger(s, 'sync.grant.failed', assignmentId, { outboxId: m.id, connectorId: m.connectorId, error: m.lastError ?? null });
     return;
@@ -53,6 +106,12 @@ async function grantOutcome(s: SyncTx, m: OutboxMessage, status: 'delivered' | '
   const target = { connectorId: m.connectorId, kind: t.kind as TargetKind, ref: t.ref };
   const prior = await s.tx.grants.find(target, principal);
   if (assignment?.status !== 'active') {
+    const newer = await newerOnPath(s, m);
+    if (newer) {
+      // Path order sends the newer message (the revocation's revoke, or a re-grant) after this one: it decides.
+      await ledger(s, 'sync.grant.delivered-after-end', assignmentId, { outboxId: m.id, newerOutboxId: newer, connectorId: m.connectorId, target: `${t.kind}/${t.ref}`, principal });
+      return;
+    }
     await startRevocation(s, {
       cause: assignment?.status === 'expired' ? 'assignment-expired' : 'iga-member-removed', direction: 'iga-to-pam',
       subject: { assignmentId, ...(assignment ? { identityId: assignment.identityId, entitlementId: assignment.entitlementId } : {}) },

@@ -122,15 +122,14 @@ describe('crash safety (SIGKILL under load)', () => {
     if (webhooks) expect(state.checked.webhooks).toBeGreaterThan(0);
     expect(unverified.missing).toEqual([]);
     expect(unreadRemovals).toEqual([]);
-    // Known defects (docs/reliability.md), tolerated in the short run only until fixed; the soak run and
-    // LOCKSTEP_STRICT=1 fail on them: stale grants or revokes re-sent over a later opposite change, read-back removing a
-    // newer grant of the same member (PAM lacks a membership IGA approved).
-    const tolerate = !SOAK && process.env.LOCKSTEP_STRICT !== '1';
-    expect(tolerate ? duplicates.filter((d) => !stale.includes(d)) : duplicates).toEqual([]);
+    // Stale grants or revokes re-sent over a later opposite change (fixed defect 2, docs/reliability.md) fail the run.
+    expect(stale).toEqual([]);
+    expect(duplicates).toEqual([]);
     if (outboundWired) {
       expect(drainedDue).toBe(true);
       if (SOAK) expect(drainedAll).toBe(true);
-      if (!tolerate) expect(diverged).toEqual([]);
+      // A read-back removing a newer grant of the same member (fixed defect 1) would leave PAM lacking a membership.
+      expect(diverged).toEqual([]);
       expect(w.fake.calls.effectCount()).toBeGreaterThan(0);
       expect(unverified.verified).toBe(state.revocationsVerified);
       if (unverified.verified > 0) expect(unverified.checkedCalls).toBeGreaterThanOrEqual(unverified.verified);

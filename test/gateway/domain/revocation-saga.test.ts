@@ -161,3 +161,26 @@ describe('applyStepOutcome: failure paths', () => {
     expect(s).toMatchObject({ action: 'revoke', attempts: 0, maxAttempts: 3 });
   });
 });
+
+describe('superseded steps (the path is approved again)', () => {
+  it('a read-back that finds approved access settles the path as superseded without another revoke', () => {
+    let r = plan().revocation;
+    r = step(r, `revoke:${K1}`, { kind: 'done', attempt: 1 }).revocation;
+    const t = step(r, `read-back:${K1}`, { kind: 'superseded', detail: 'approved again by asg_2', attempt: 1 });
+    expect(t.commands).toEqual([]);
+    expect([statusOf(t.revocation, `revoke:${K1}`), statusOf(t.revocation, `read-back:${K1}`)]).toEqual(['superseded', 'superseded']);
+    expect(t.revocation.status).toBe('in-progress');
+    let done = step(t.revocation, `revoke:${K2}`, { kind: 'done', attempt: 1 }).revocation;
+    done = step(done, `read-back:${K2}`, { kind: 'absent', attempt: 1 }).revocation;
+    expect(done.status).toBe('verified');
+    expect(step(done, `read-back:${K1}`, { kind: 'present', attempt: 1 }).changed).toBe(false);
+  });
+
+  it('a revoke overtaken by a newer message settles its read-back too; a late duplicate changes nothing', () => {
+    const t = step(plan().revocation, `revoke:${K1}`, { kind: 'superseded', detail: 'newer obx_2', attempt: 1 });
+    expect([statusOf(t.revocation, `revoke:${K1}`), statusOf(t.revocation, `read-back:${K1}`)]).toEqual(['superseded', 'superseded']);
+    expect(t.commands).toEqual([]);
+    expect(step(t.revocation, `revoke:${K1}`, { kind: 'superseded', detail: 'again', attempt: 1 }).changed).toBe(false);
+    expect(step(t.revocation, `revoke:${K1}`, { kind: 'done', attempt: 1 }).changed).toBe(false);
+  });
+});

@@ -1,8 +1,8 @@
 /**
- * Defects the reliability suites found, reproduced deterministically with the fakes' fault injection. Each test
- * asserts what SHOULD happen through `expectDefect`, which passes while the defect is observed and fails with
- * "fixed: …" once it is not, so that the fix flips the test to a plain assertion. The steps before it are
- * ordinary assertions (an environmental failure fails the test; it is not mistaken for the defect).
+ * Regressions for the two defects the reliability suites found (docs/reliability.md, "Defects found"),
+ * reproduced deterministically with the fakes' fault injection: a revocation's read-back must not remove a newer
+ * approved grant of the same member, and a stale grant whose answer was lost must not be sent again over the
+ * later revocation of its assignment (outbox path order, gateway/outbox/path-order.ts).
  */
 import { TEST_TIMEOUT_MS } from '../support/reliability/profile.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +16,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => w?.close());
 
-/** Passes while `observed` shows the defect (`observed !== expected`); fails once the behaviour is right. */
-function expectDefect<T>(observed: T, expected: T, defect: string): void {
-  if (JSON.stringify(observed) === JSON.stringify(expected)) {
-    throw new Error(`fixed: ${defect} — turn this into expect(...).toEqual(expected) and move it to its suite`);
-  }
-}
-
 const hasMember = (safe: string, user: string) => w.fake.state.safe(safe)?.members.has(`corp\\${user}`.toLowerCase()) ?? false;
 const member = (op: 'add' | 'remove', userId: string) => ({
   schemas: [PATCH_SCHEMA],
@@ -34,8 +27,8 @@ async function outboxIdle(): Promise<boolean> {
   return stats.every((s) => s.count === 0 || s.status === 'delivered' || s.status === 'abandoned');
 }
 
-describe('known defects', { timeout: TEST_TIMEOUT_MS }, () => {
-  it('KNOWN DEFECT: revocation read-back that sees a newer grant of the same member removes it again (IGA: member, PAM: not)', async () => {
+describe('revocation races (fixed defects 1 and 2)', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('a revocation read-back that sees a newer approved grant of the same member settles the step as superseded and keeps the access (IGA: member, PAM: member)', async () => {
     const safe = 'KD1';
     const { userId, groupId } = await w.grant(safe, 'kd-one');
     await until(() => hasMember(safe, 'kd-one'), 20_000, 'first grant');
@@ -47,11 +40,16 @@ describe('known defects', { timeout: TEST_TIMEOUT_MS }, () => {
     await until(() => hasMember(safe, 'kd-one'), 20_000, 'second grant at PAM');
     await new Promise((r) => setTimeout(r, 3_000));
     await until(outboxIdle, 20_000, 'outbox idle');
-    expectDefect(hasMember(safe, 'kd-one'), true, 'a later grant of the same member survives the read-back of an earlier revocation');
+    expect(hasMember(safe, 'kd-one')).toBe(true);
+    // The revocation settled its step as superseded (ledgered with the approving assignment), not re-revoked.
+    const revocations = (await w.gateway.store.revocations.list({}, { startIndex: 1, count: 100 })).items.filter((r) => r.steps.some((st) => st.name.includes('/KD1|')));
+    expect(revocations.map((r) => r.status)).toEqual(['verified']);
+    expect(revocations[0]!.steps.filter((st) => st.name.startsWith('read-back:')).map((st) => st.status)).toEqual(['superseded']);
+    expect(w.fake.calls.all().filter((c) => c.method === 'DELETE' && /\/Safes\/KD1\/Members/i.test(c.path)).length).toBe(1);
   });
 
 
-  it('KNOWN DEFECT: a grant whose answer was lost is retried after the revocation of the same assignment was delivered, and lands again (its effect is applied twice; PAM may keep access IGA removed)', async () => {
+  it('a grant whose answer was lost is not sent again after the revocation of the same assignment: superseded, applied once, PAM ends without the access', async () => {
     const safe = 'KD2';
     w.fake.state.addSafe(safe);
     // The grant takes effect at PAM but its answer never comes: the client times out and will retry.
@@ -62,9 +60,12 @@ describe('known defects', { timeout: TEST_TIMEOUT_MS }, () => {
     await until(async () => (await w.gateway.store.revocations.list({ status: 'verified' }, { startIndex: 1, count: 100 })).items.length > 0 || !hasMember(safe, 'kd-two'), 20_000, 'revocation under way');
     await new Promise((r) => setTimeout(r, 3_000));
     await until(outboxIdle, 20_000, 'outbox idle');
-    // Seen both ways: the revocation's read-back came after the stale grant and removed it again, or before it
-    // and reported the revocation verified while PAM holds the access again.
+    // Before the fix, seen both ways: the revocation's read-back came after the stale grant and removed it again
+    // (duplicate effect), or before it and reported the revocation verified while PAM held the access again.
     const observed = { duplicates: duplicateEffects(w.fake.calls).length, pamStillGrants: hasMember(safe, 'kd-two') };
-    expectDefect(observed, { duplicates: 0, pamStillGrants: false }, 'a retried grant is not applied again after the revocation of its assignment');
+    expect(observed).toEqual({ duplicates: 0, pamStillGrants: false });
+    // The stale grant was settled without a call: delivered with `{ superseded: <the revoke's id> }`.
+    const grants = (await w.gateway.store.outbox.list({ connectorId: 'cyberark-prod' }, { startIndex: 1, count: 1000 })).items.filter((m) => m.action === 'grant' && m.payload['pathKey'] !== undefined && String(m.payload['pathKey']).includes('/KD2|'));
+    expect(grants.map((m) => [m.status, typeof m.response?.['superseded']])).toEqual([['delivered', 'string']]);
   }, 60_000);
 });
