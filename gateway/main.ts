@@ -33,6 +33,7 @@ import { loadMappingDirs } from '../mappings/lib/loader-fs.ts';
 import { adminMounts } from './admin/admin-mounts.ts';
 import { syncWiring } from './sync/sync-wiring.ts';
 import { reconcileWiring } from './reconcile/reconcile-wiring.ts';
+import { createReconcileRouter } from './reconcile/reconcile-router.ts';
 import { type IntakeWiringOptions, type SyslogEndpoint, intakeWiring } from './intake/intake-wiring.ts';
 import type { Dispatcher } from './outbox/dispatcher.ts';
 
@@ -110,6 +111,7 @@ export interface Gateway {
 const intake = (ctx: WiringContext) => intakeWiring(ctx, ctx.intakeOptions);
 /** The sync engine; its first call (the one that builds it) passes the dispatcher nudge. */
 const sync = (ctx: WiringContext) => syncWiring(ctx, { onOutbox: intake(ctx).nudge });
+const reconcile = (ctx: WiringContext) => reconcileWiring(ctx, { onOutbox: intake(ctx).nudge });
 
 /** Routers served by the gateway, under their base paths (`/scim/v2`, `/webhooks`, `/api/v1`, `/console`). */
 function routeMounts(ctx: WiringContext): Mount[] {
@@ -131,6 +133,14 @@ function routeMounts(ctx: WiringContext): Mount[] {
     },
     ...intake(ctx).mounts,
     sync(ctx).mount,
+    {
+      path: '/api/v1',
+      router: createReconcileRouter({
+        adminAuth: ctx.adminAuth,
+        publicUrl: () => ctx.config.current().settings.publicUrl,
+        reconcileNow: () => reconcile(ctx).reconciler.reconcileNow(),
+      }),
+    },
     ...adminMounts(ctx, { registry: ctx.mappings }),
   ];
 }
@@ -151,7 +161,7 @@ function backgroundServices(ctx: WiringContext): BackgroundService[] {
     },
     intake(ctx).outboxService,
     sync(ctx).service,
-    reconcileWiring(ctx, { onOutbox: intake(ctx).nudge }).service,
+    reconcile(ctx).service,
     ...intake(ctx).services,
   ];
 }
