@@ -1,11 +1,13 @@
 /**
  * Compiles a subset of JSONata's AST (field paths, literals, comparisons, `and`/`or`, `&`, `in`, conditions,
- * and a handful of pure functions) into plain closures. The closure returns {@link BAIL} whenever a value falls
- * outside the subset's exact semantics (arrays, where JSONata maps over sequences; objects in comparisons; type
- * errors), and the caller then evaluates the same expression with JSONata. So the fast path never changes a
+ * and a handful of pure functions) into plain closures. Paths of field names follow JSONata's sequence rules
+ * over arrays (fast-path-sequence.ts). The closure returns {@link BAIL} whenever a value falls outside the
+ * subset's exact semantics (arrays given to operators and functions; objects in comparisons; type errors), and
+ * the caller then evaluates the same expression with JSONata. So the fast path never changes a
  * result; it only skips JSONata's asynchronous evaluator for the common, simple cases.
  */
 import type jsonata from 'jsonata';
+import { evaluateNamePath } from './fast-path-sequence.ts';
 import { EXTENSION_FUNCTIONS } from './functions.ts';
 
 export const BAIL: unique symbol = Symbol('bail');
@@ -76,36 +78,37 @@ const FUNCTIONS: Record<string, (...args: unknown[]) => unknown> = {
 function compilePath(node: Node): FastFn | undefined {
   const steps = (node.steps ?? []) as Node[];
   if (node.keepArray || node.tuple || node.group) return undefined;
-  let root: FastFn = (input) => input;
-  let names = steps;
   const first = steps[0];
+  let root: FastFn | undefined;
+  let fromFunction = false;
   if (first?.type === 'variable') {
     if (first.stages || first.predicate || first.group) return undefined;
-    const v = String(first.value);
-    root = v === '' ? (input) => input : (_input, b) => b[v];
-    names = steps.slice(1);
+    root = variableValue(String(first.value));
   } else if (first?.type === 'function') {
     if (first.stages || first.predicate || first.group) return undefined;
-    const fn = compileFast(first);
-    if (!fn) return undefined;
-    root = fn;
-    names = steps.slice(1);
+    root = compileFast(first);
+    if (!root) return undefined;
+    fromFunction = true;
   }
   const keys: string[] = [];
-  for (const step of names) {
+  for (const step of root ? steps.slice(1) : steps) {
     if (step.type !== 'name' || step.stages || step.predicate || step.group || step.keepArray || step.focus || step.tuple) return undefined;
     keys.push(String(step.value));
   }
+  const rootFn = root;
+  const result = (v: unknown) => (typeof v === 'function' ? BAIL : v);
+  if (!rootFn) return (input) => result(evaluateNamePath([input], keys, 0));
   return (input, bindings) => {
-    let cur = root(input, bindings);
-    if (cur === BAIL) return BAIL;
-    for (const key of keys) {
-      if (cur === undefined || cur === null || typeof cur !== 'object') return undefined;
-      if (Array.isArray(cur)) return BAIL;
-      cur = (cur as Record<string, unknown>)[key];
-    }
-    return Array.isArray(cur) || typeof cur === 'function' ? BAIL : cur;
+    if (fromFunction && Array.isArray(input)) return BAIL;
+    const v = rootFn(input, bindings);
+    if (v === BAIL) return BAIL;
+    return result(evaluateNamePath(v === undefined ? [] : Array.isArray(v) ? v : [v], keys, 0));
   };
+}
+
+/** `$` is the input (an array input included), `$$` the root input (the same here), `$name` a binding. */
+function variableValue(name: string): FastFn {
+  return name === '' || name === '$' ? (input) => input : (_input, b) => b[name];
 }
 
 const COMPARE: Record<string, (a: number | string, b: number | string) => boolean> = {
@@ -201,10 +204,10 @@ function compileNode(node: Node): FastFn | undefined {
       return compilePath(node);
     case 'variable': {
       if ((node as Node).stages || (node as Node).predicate) return undefined;
-      const v = String(node.value);
-      return v === '' ? (input) => (Array.isArray(input) ? BAIL : input) : (_i, b) => {
-        const val = b[v];
-        return Array.isArray(val) || typeof val === 'function' ? BAIL : val;
+      const get = variableValue(String(node.value));
+      return (i, b) => {
+        const val = get(i, b);
+        return Array.isArray(val) ? val.slice() : typeof val === 'function' ? BAIL : val;
       };
     }
     case 'binary': {
@@ -257,11 +260,12 @@ function compileNode(node: Node): FastFn | undefined {
       const args = (node.arguments ?? []).map((a) => compileFast(a as Node));
       if (args.some((a) => !a) || args.length === 0) return undefined;
       const argFns = args as FastFn[];
+      const takesArrays = name === 'exists';
       return (i, b) => {
         const values: unknown[] = [];
         for (const f of argFns) {
           const v = f(i, b);
-          if (v === BAIL) return BAIL;
+          if (v === BAIL || (Array.isArray(v) && !takesArrays)) return BAIL;
           values.push(v);
         }
         const out = fn(...values);

@@ -1,17 +1,10 @@
-import { OUTBOX_COLUMNS } from '../sql/repos/outbox-repo.ts';
+import { buildClaimOutboxSql } from '../sql/outbox-claim-sql.ts';
 import type { SqlDialect } from '../sql/sql-db.ts';
 import { raw, sql } from '../sql/sql-fragment.ts';
 import { advisoryKey, eventsChannel } from './advisory-keys.ts';
 import { postgresQueryDialect } from './postgres-query-dialect.ts';
 
-const CLAIM_SQL = `UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
-  WHERE id IN (
-    SELECT id FROM outbox
-    WHERE ((status IN ('queued', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?))
-      AND (?::text IS NULL OR connector_id = ?)
-    ORDER BY created_at, id LIMIT ?
-    FOR UPDATE SKIP LOCKED)
-  RETURNING ${OUTBOX_COLUMNS}`;
+const CLAIM_SQL = { any: buildClaimOutboxSql('postgres', false), byConnector: buildClaimOutboxSql('postgres', true) };
 
 /**
  * PostgreSQL: outbox claims skip rows another replica has locked; domain event and ledger appends take one

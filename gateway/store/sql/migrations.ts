@@ -134,6 +134,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX ux_api_tokens_hash ON api_tokens (hash)`,
     ],
   },
+  {
+    version: 2,
+    name: 'outbox claim indexes',
+    /**
+     * The claim walks one of these in (created_at, id) order and stops after `limit` due rows, instead of sorting
+     * every pending row; status and the two due times are key columns so that skipping rows not yet due (in flight,
+     * backing off) reads only the index. The WHERE must stay identical to the claim's `OUTBOX_CLAIMABLE` term.
+     */
+    statements: () => [
+      `CREATE INDEX ix_outbox_claim_connector ON outbox (connector_id, created_at, id, status, next_attempt_at, claimed_until)
+        WHERE status IN ('queued', 'failed', 'sending')`,
+      `CREATE INDEX ix_outbox_claim ON outbox (created_at, id, status, next_attempt_at, claimed_until)
+        WHERE status IN ('queued', 'failed', 'sending')`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -26,10 +26,15 @@ export interface SqlDb {
 export interface SqlDialect extends QueryDialect {
   readonly name: 'sqlite' | 'postgres';
   /**
-   * Outbox claim as one statement, `?` parameters in order: owner, leaseUntil, now (updated_at), now (due),
-   * now (lease expired), connectorId, connectorId, limit. Returns the claimed rows (OUTBOX_COLUMNS).
+   * Outbox claim as one statement (see `buildClaimOutboxSql`), over any connector and over one connector.
+   * Returns the claimed rows (OUTBOX_COLUMNS).
    */
-  readonly claimOutboxSql: string;
+  readonly claimOutboxSql: {
+    readonly any: string;
+    readonly byConnector: string;
+    /** Run first when present: a row means something is due (see `buildClaimProbeSql`). */
+    readonly probe?: { readonly any: string; readonly byConnector: string };
+  };
   /** Serialises ledger appends across processes / replicas for the rest of the transaction. */
   lockLedger(db: SqlDb): Promise<void>;
   /** Serialises domain event appends so that seq order is commit order. */

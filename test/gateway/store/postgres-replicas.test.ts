@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../../gateway/store/postgres/postgres-store.ts';
+import { LATEST_SCHEMA_VERSION } from '../../../gateway/store/sql/migrations.ts';
 import { PG_URL, freshSchema } from './pg-schema.ts';
 
 describe('PostgreSQL store for several replicas', () => {
@@ -20,7 +21,7 @@ describe('PostgreSQL store for several replicas', () => {
 
   it('migrates once when replicas start together', async () => {
     const [a, b, c] = await replicas(3);
-    expect(await a?.schemaVersion()).toBe(1);
+    expect(await a?.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
     expect(await b?.schemaVersion()).toBe(await c?.schemaVersion());
   });
 

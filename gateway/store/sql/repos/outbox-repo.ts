@@ -54,8 +54,16 @@ export function outboxRepo(db: SqlDb): OutboxRepo {
     getByIdempotencyKey: (key: string) => one('idempotency_key = ?', [key]),
     async claim(c) {
       if (c.limit <= 0) return [];
-      const connector = c.connectorId ?? null;
-      const rows = await db.all(db.dialect.claimOutboxSql, [c.owner, c.leaseUntil, c.now, c.now, c.now, connector, connector, c.limit]);
+      const probe = db.dialect.claimOutboxSql.probe;
+      if (probe) {
+        const due = c.connectorId === undefined
+          ? await db.get(probe.any, [c.now, c.now])
+          : await db.get(probe.byConnector, [c.connectorId, c.now, c.now]);
+        if (!due) return [];
+      }
+      const rows = c.connectorId === undefined
+        ? await db.all(db.dialect.claimOutboxSql.any, [c.owner, c.leaseUntil, c.now, c.now, c.now, c.limit])
+        : await db.all(db.dialect.claimOutboxSql.byConnector, [c.owner, c.leaseUntil, c.now, c.connectorId, c.now, c.now, c.limit]);
       return rows.map(decodeOutbox).sort(byAge);
     },
     async markDelivered(id, at, response) {
