@@ -118,15 +118,20 @@ export function duplicateEffects(calls: CallLog): string[] {
  * each revoke call of a verified revocation (outbox key `<revocationId>:revoke:<connector>/safe/<safe>|…`), a GET
  * of that safe's members must come after the last such call. Returns the revocations without one.
  */
-export function verifiedWithoutReadBack(dbFile: string, calls: CallLog): { verified: number; checkedCalls: number; missing: string[] } {
+export function verifiedWithoutReadBack(dbFile: string, calls: CallLog): { verified: number; checkedCalls: number; superseded: number; missing: string[] } {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     const verified = db.prepare("SELECT id FROM revocations WHERE status = 'verified'").all() as { id: string }[];
-    const keysOf = db.prepare("SELECT idempotency_key AS k FROM outbox WHERE idempotency_key LIKE ? || ':revoke:%'");
+    // A revoke settled as superseded (a newer grant or revoke of the same path followed it, docs/intake-and-outbox.md
+    // "Path order") carries no read-back obligation of its own: the newer message does, and is checked in its turn.
+    const keysOf = db.prepare("SELECT idempotency_key AS k FROM outbox WHERE idempotency_key LIKE ? || ':revoke:%' AND (response IS NULL OR response NOT LIKE '%\"superseded\"%')");
+    const supersededOf = db.prepare("SELECT count(*) AS n FROM outbox WHERE idempotency_key LIKE ? || ':revoke:%' AND response LIKE '%\"superseded\"%'");
+    let superseded = 0;
     const all = calls.all();
     const missing: string[] = [];
     let checkedCalls = 0;
     for (const { id } of verified) {
+      superseded += (supersededOf.get(id) as { n: number }).n;
       for (const { k } of keysOf.all(id) as { k: string }[]) {
         const safe = /\/safe\/([^|]+)\|/.exec(k)?.[1]?.toLowerCase();
         if (!safe) continue;
@@ -136,7 +141,7 @@ export function verifiedWithoutReadBack(dbFile: string, calls: CallLog): { verif
         if (!readBack) missing.push(`${id} (${k})`);
       }
     }
-    return { verified: verified.length, checkedCalls, missing };
+    return { verified: verified.length, checkedCalls, superseded, missing };
   } finally {
     db.close();
   }
