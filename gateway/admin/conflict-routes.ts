@@ -8,7 +8,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import { resolveConflict } from './conflict-resolver.ts';
 import { parseInput } from './parse-input.ts';
 
-export function createConflictRoutes(deps: Pick<AdminDeps, 'store' | 'clock' | 'random' | 'connectors' | 'logger'>): Router {
+export function createConflictRoutes(deps: Pick<AdminDeps, 'store' | 'clock' | 'random' | 'connectors' | 'logger' | 'mappings'>): Router {
   const router = Router();
   const conflictId = (id: string) => {
     if (!isId('conflict', id)) throw new HttpError(400, 'invalid_request', `"${id}" is not a conflict id (cfl_…)`);

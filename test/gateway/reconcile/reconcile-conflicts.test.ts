@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConflict } from '../../../gateway/admin/conflict-resolver.ts';
 import type { Finding } from '../../../gateway/domain/finding.ts';
 import { newId } from '../../../gateway/domain/ids.ts';
-import { member, PAM, random, type Rig, safeMapping, startRig } from './reconcile-harness.ts';
+import { logger, member, PAM, random, type Rig, safeMapping, startRig } from './reconcile-harness.ts';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -39,7 +39,7 @@ describe('conflicts found by reconciliation', () => {
     expect(conflict).toMatchObject({ status: 'open', subject: { assignmentId: ended.id, identityId: bob.id }, details: expect.objectContaining({ exception: { owner: 'carol', reason: 'quarter close', until } }) });
     expect((await r.store.findings.getByKey('pam-grant-without-entitlement', pathOf('bob')))?.status).toBe('excepted');
 
-    const resolved = await resolveConflict({ store: r.store, clock: r.clock, random, connectors: () => [] }, conflict!.id, { action: 'revoke', by: 'dana', reason: 'exception no longer needed' });
+    const resolved = await resolveConflict({ store: r.store, clock: r.clock, random, logger, mappings: { current: () => r.set }, connectors: () => [{ id: PAM, kind: 'pam', vendor: 'cyberark', profile: 'cyberark', enabled: true, outbound: { baseUrl: 'http://127.0.0.1:1', auth: { kind: 'none' }, timeoutMs: 1000, concurrency: 1 } }] }, conflict!.id, { action: 'revoke', by: 'dana', reason: 'exception no longer needed' });
     expect(resolved.ok).toBe(true);
     await r.settle(async () => r.fake.state.member('Finance', 'bob') === undefined);
     const entry = (await r.store.ledger.listBySubject(conflict!.id)).find((e) => e.action === 'conflict.resolved');
