@@ -20,7 +20,7 @@ import type { BenchReport } from './run.ts';
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reconcile-worker.ts');
 const SAFES = 100;
 
-const PROFILE = `apiVersion: lockstep.dev/v1
+export const PROFILE = `apiVersion: lockstep.dev/v1
 kind: VendorProfile
 name: bench-inventory
 title: Bench inventory server
@@ -43,7 +43,7 @@ outbound:
           ref: s
           permissions: perms
 `;
-const MAPPING = `apiVersion: lockstep.dev/v1
+export const MAPPING = `apiVersion: lockstep.dev/v1
 kind: EntitlementMapping
 name: bench-safes
 match:
@@ -69,7 +69,7 @@ function row(i: number): string {
   return `{"p":"${user(i)}","s":"S${i % SAFES}","perms":${perms}}`;
 }
 
-function inventoryServer(rows: number): Promise<{ url: string; close(): Promise<void> }> {
+export function inventoryServer(rows: number): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
     const from = Number(u.searchParams.get('cursor') ?? 0);

@@ -3,7 +3,7 @@
  * access-path keys without a lookup per row), the non-human identities (secret age, owner), and the
  * `nhi-without-owner` findings. Inactive identities get no principal: they should have no access at PAM.
  */
-import { pamPrincipalOf, type CompiledMapping } from '../../mappings/lib/index.ts';
+import { isPromise, pamPrincipalOf, type CompiledMapping } from '../../mappings/lib/index.ts';
 import type { DesiredFinding } from '../domain/desired-finding.ts';
 import { nhiWithoutOwner } from '../domain/finding-rules.ts';
 import { type Identity, isNonHuman } from '../domain/identity.ts';
@@ -43,7 +43,8 @@ export async function buildPrincipalIndex(
         continue;
       }
       for (const [index, principals] of byMapping) {
-        const p = await pamPrincipalOf(mappings[index]!, identity);
+        const found = pamPrincipalOf(mappings[index]!, identity);
+        const p = isPromise(found) ? await found : found;
         if (p !== undefined) principals.set(identity.id, p);
       }
     }

@@ -84,6 +84,15 @@ export interface EntitlementRepo {
   purgeDeleted(before: string): Promise<number>;
 }
 
+/** The columns of an assignment that a full reconciliation needs. */
+export type AssignmentRef = Pick<Assignment, 'id' | 'entitlementId' | 'identityId'>;
+
+/** Assignment ids after `after` ('' for the first) up to and including `through` (absent: no upper bound). */
+export interface AssignmentIdRange {
+  readonly after: string;
+  readonly through?: string | undefined;
+}
+
 export interface AssignmentRepo {
   get(id: AssignmentId): Promise<Assignment | undefined>;
   findActive(entitlementId: EntitlementId, identityId: IdentityId): Promise<Assignment | undefined>;
@@ -91,8 +100,12 @@ export interface AssignmentRepo {
   listByIdentity(identityId: IdentityId, opts?: { activeOnly?: boolean }): Promise<readonly Assignment[]>;
   /** Active assignments whose expiresAt is at or before `at`. */
   listExpiring(at: string, limit: number): Promise<readonly Assignment[]>;
-  /** Streams every active assignment in id order, `batchSize` rows per round trip (full reconciliation). */
-  scanActive(batchSize: number): AsyncIterable<readonly Assignment[]>;
+  /**
+   * Streams who holds what for every active assignment in id order, `batchSize` rows per round trip (full
+   * reconciliation), optionally only ids in (`range.after`, `range.through`] (`through` absent: to the end).
+   * Read from indexed columns only: the whole record is never decoded.
+   */
+  scanActive(batchSize: number, range?: AssignmentIdRange): AsyncIterable<readonly AssignmentRef[]>;
   countActive(): Promise<number>;
   /** Throws UniqueViolation('assignment.active') for a second active assignment of one identity to one entitlement. */
   insert(assignment: Assignment): Promise<void>;

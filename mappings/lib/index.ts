@@ -17,6 +17,7 @@ export { planPoll, readPollPage, type PollPage } from './poll-plan.ts';
 export { interpretResponse, planRequest, type InventoryItem, type PlanInput, type PlannedRequest, type ResponseResult } from './outbound-plan.ts';
 export { OUTBOUND_ACTIONS, type OutboundAction, type VendorProfileDoc } from './profile-schema.ts';
 export type { EntitlementMappingDoc } from './mapping-schema.ts';
+export { isPromise, type MaybePromise } from './maybe.ts';
 export { findMappingsForTarget, matchMapping, pamPrincipalOf, resolveTargets, type MappingMatch, type PlannedCall, type ResolvedTarget, type ResolveResult, type TargetMappingMatch } from './resolve.ts';
 export { defaultBindings, formatTrace, trace, type Trace, type TraceStep } from './tracer.ts';
 export { parseTraceInput, traceInputSchema, type TraceInput } from './trace-input.ts';

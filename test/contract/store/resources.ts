@@ -191,14 +191,16 @@ export function resourceContract(h: Harness): void {
       expect((await h.store.assignments.listExpiring(at(100), 10)).map((a) => a.expiresAt)).toEqual([at(20), at(30)]);
     });
 
-    it('scans every active assignment in id order in batches, and counts them', async () => {
+    it('scans who holds what for every active assignment in id order in batches, and counts them', async () => {
       const e = entitlement();
       await h.store.entitlements.insert(e);
       const active: string[] = [];
+      const holders = new Map<string, string>();
       for (let i = 0; i < 30; i++) {
         const u = identity();
         await h.store.identities.insert(u);
         const a = assignment(e, u, { status: i % 6 === 5 ? 'removed' : 'active' });
+        holders.set(a.id, u.id);
         if (a.status === 'active') active.push(a.id);
         await h.store.assignments.insert(a);
       }
@@ -207,7 +209,7 @@ export function resourceContract(h: Harness): void {
       for await (const batch of h.store.assignments.scanActive(10)) {
         batches.push(batch.length);
         for (const a of batch) {
-          expect(a.status).toBe('active');
+          expect(a).toEqual({ id: a.id, entitlementId: e.id, identityId: holders.get(a.id) });
           seen.push(a.id);
         }
       }
@@ -217,6 +219,16 @@ export function resourceContract(h: Harness): void {
       const empty = [];
       for await (const b of h.store.assignments.scanActive(100)) empty.push(b);
       expect(empty.flat().length).toBe(25);
+      const ids = [...active].sort();
+      const inRange = async (range: { after: string; through?: string }, size: number): Promise<string[]> => {
+        const got: string[] = [];
+        for await (const b of h.store.assignments.scanActive(size, range)) got.push(...b.map((a) => a.id));
+        return got;
+      };
+      expect(await inRange({ after: ids[4]!, through: ids[12]! }, 3)).toEqual(ids.slice(5, 13));
+      expect(await inRange({ after: ids[20]! }, 2)).toEqual(ids.slice(21));
+      expect(await inRange({ after: '', through: ids[0]! }, 10)).toEqual([ids[0]]);
+      expect(await inRange({ after: ids[24]! }, 10)).toEqual([]);
     });
   });
 }

@@ -1,6 +1,6 @@
 import type { Assignment } from '../../../domain/assignment.ts';
 import type { AssignmentId, EntitlementId, IdentityId } from '../../../domain/ids.ts';
-import type { AssignmentRepo } from '../../store.ts';
+import type { AssignmentIdRange, AssignmentRef, AssignmentRepo } from '../../store.ts';
 import { DocTable } from '../rows.ts';
 import type { SqlDb } from '../sql-db.ts';
 
@@ -24,10 +24,13 @@ export function assignmentRepo(db: SqlDb): AssignmentRepo {
     listByIdentity: (identityId, opts) => t.many(db, `identity_id = ?${ACTIVE_ONLY(opts)} ORDER BY id`, [identityId]),
     listExpiring: (at, limit) =>
       t.many(db, `status = 'active' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`, [at, limit]),
-    async *scanActive(batchSize: number) {
-      let after = '';
+    async *scanActive(batchSize: number, range?: AssignmentIdRange) {
+      let after = range?.after ?? '';
+      const upTo = range?.through === undefined ? '' : ' AND id <= ?';
+      const sqlText = `SELECT id, entitlement_id, identity_id FROM assignments WHERE status = 'active' AND id > ?${upTo} ORDER BY id LIMIT ?`;
       for (;;) {
-        const batch = await t.many(db, `status = 'active' AND id > ? ORDER BY id LIMIT ?`, [after, batchSize]);
+        const rows = await db.all(sqlText, range?.through === undefined ? [after, batchSize] : [after, range.through, batchSize]);
+        const batch: AssignmentRef[] = rows.map((r) => ({ id: r['id'] as AssignmentId, entitlementId: r['entitlement_id'] as EntitlementId, identityId: r['identity_id'] as IdentityId }));
         if (batch.length > 0) yield batch;
         const last = batch[batch.length - 1];
         if (!last || batch.length < batchSize) return;
