@@ -1,7 +1,7 @@
 /**
- * A compact set of string keys with one integer per key: each key is kept as two 32-bit hashes in typed
- * arrays (open addressing, linear probing), never as a string, so a million keys take about 26 MB and make no
- * garbage. Two distinct keys whose 64-bit hashes collide count as one (odds about 3 in 10^8 for a million
+ * A compact set of string keys with two integers per key (a value and a tag): each key is kept as two 32-bit
+ * hashes in typed arrays (open addressing, linear probing), never as a string, so a million keys take about
+ * 34 MB and make no garbage. Two distinct keys whose 64-bit hashes collide count as one (odds about 3 in 10^8 for a million
  * keys): acceptable for reconciliation, where it could at worst hide one difference until the next pass.
  */
 export const EMPTY = -1;
@@ -12,6 +12,7 @@ export class KeyHashTable {
   private h1 = new Uint32Array(this.capacity);
   private h2 = new Uint32Array(this.capacity);
   private values = new Int32Array(this.capacity).fill(EMPTY);
+  private tags = new Int32Array(this.capacity).fill(EMPTY);
   private count = 0;
 
   get size(): number {
@@ -53,13 +54,28 @@ export class KeyHashTable {
     this.values[slot] = value;
   }
 
+  /** The tag of a slot ({@link EMPTY} until set): where the key came from, say. */
+  tag(slot: number): number {
+    return this.tags[slot]!;
+  }
+
+  setTag(slot: number, tag: number): void {
+    this.tags[slot] = tag;
+  }
+
+  /** Calls `fn` with the value and tag of every key. */
+  forEach(fn: (value: number, tag: number) => void): void {
+    for (let i = 0; i < this.capacity; i++) if (this.used[i] === 1) fn(this.values[i]!, this.tags[i]!);
+  }
+
   private grow(): void {
-    const { used, h1, h2, values } = this;
+    const { used, h1, h2, values, tags } = this;
     this.capacity *= 2;
     this.used = new Uint8Array(this.capacity);
     this.h1 = new Uint32Array(this.capacity);
     this.h2 = new Uint32Array(this.capacity);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
+    this.tags = new Int32Array(this.capacity).fill(EMPTY);
     const mask = this.capacity - 1;
     for (let i = 0; i < used.length; i++) {
       if (used[i] === 0) continue;
@@ -69,6 +85,7 @@ export class KeyHashTable {
       this.h1[slot] = h1[i]!;
       this.h2[slot] = h2[i]!;
       this.values[slot] = values[i]!;
+      this.tags[slot] = tags[i]!;
     }
   }
 }

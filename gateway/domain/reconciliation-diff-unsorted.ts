@@ -5,19 +5,30 @@ import {
 
 /**
  * The diff when the sides do not come sorted (connector inventories page in vendor order). The expected side
- * is held as a {@link KeyHashTable} of key hashes, each with an interned (mode, permissions) signature, and is
- * read twice: once to fill the table, once after the observed stream to report paths PAM never showed (hence a
- * source factory). The observed side is streamed once. Differences about missing paths come last; expected
+ * is held as a {@link KeyHashTable} of key hashes, each with an interned (mode, permissions) signature and the
+ * chunk it came from, and is read twice: once whole to fill the table (`expected()`), and once after the
+ * observed stream to report standing paths PAM never showed — only the chunks holding such paths
+ * (`expected(chunks)`; everything again when one of them carries no chunk; not at all when PAM showed every
+ * standing path). The observed side is streamed once. Differences about missing paths come last; expected
  * groups carry no assignment ids (look them up by key); observed duplicates of a key are compared one by one.
+ * A path that appears only in the second read (approved meanwhile) is left for the next run.
  */
-export async function* diffUnsorted(expected: () => BatchSource<ExpectedPath>, observed: BatchSource<ObservedPath>): AsyncGenerator<AccessDifference> {
+export async function* diffUnsorted(
+  expected: (chunks?: ReadonlySet<number>) => BatchSource<ExpectedPath>,
+  observed: BatchSource<ObservedPath>,
+): AsyncGenerator<AccessDifference> {
   const signatures = new SignatureTable();
   const table = new KeyHashTable();
   for await (const batch of expected()) {
     for (const e of batch) {
       const slot = table.slotOf(e.key, true);
       const prior = table.value(slot);
-      table.setValue(slot, prior === EMPTY ? signatures.intern(e.mode, e.permissions) : signatures.union(prior, e.mode, e.permissions));
+      if (prior === EMPTY) {
+        table.setValue(slot, signatures.intern(e.mode, e.permissions));
+        table.setTag(slot, e.chunk ?? UNKNOWN_CHUNK);
+      } else {
+        table.setValue(slot, signatures.union(prior, e.mode, e.permissions));
+      }
     }
   }
   for await (const batch of observed) {
@@ -34,9 +45,12 @@ export async function* diffUnsorted(expected: () => BatchSource<ExpectedPath>, o
       if (d) yield d;
     }
   }
-  for await (const batch of expected()) {
+  const chunks = unseenChunks(table, signatures);
+  if (chunks !== undefined && chunks.size === 0) return;
+  for await (const batch of expected(chunks)) {
     for (const e of batch) {
       const slot = table.slotOf(e.key, false);
+      if (slot < 0) continue;
       const value = table.value(slot);
       if (value < 0) continue;
       table.setValue(slot, seen(value));
@@ -44,6 +58,20 @@ export async function* diffUnsorted(expected: () => BatchSource<ExpectedPath>, o
       if (group.mode === 'standing') yield { kind: 'missing-at-pam', key: e.key, expected: group };
     }
   }
+}
+
+const UNKNOWN_CHUNK = -1;
+
+/** The chunks holding standing paths PAM never showed; undefined when one of them carries no chunk. */
+function unseenChunks(table: KeyHashTable, signatures: SignatureTable): Set<number> | undefined {
+  const chunks = new Set<number>();
+  let unknown = false;
+  table.forEach((value, tag) => {
+    if (value < 0 || !signatures.standing(value)) return;
+    if (tag === UNKNOWN_CHUNK) unknown = true;
+    else chunks.add(tag);
+  });
+  return unknown ? undefined : chunks;
 }
 
 /** Values ≥ 0: signature of a path not (yet) seen at PAM; ≤ -2: seen (or reported), signature encoded. */
@@ -78,6 +106,10 @@ class SignatureTable {
   union(index: number, mode: 'standing' | 'jit', permissions: readonly string[]): number {
     const prior = this.entries[index]!;
     return this.intern(prior.mode === 'standing' || mode === 'standing' ? 'standing' : 'jit', [...prior.permissions, ...permissions]);
+  }
+
+  standing(index: number): boolean {
+    return this.entries[index]!.mode === 'standing';
   }
 
   group(key: string, index: number): ExpectedGroup {

@@ -16,6 +16,11 @@ export interface ExpectedPath {
   /** `jit` paths need not be present at PAM; `standing` ones must. */
   readonly mode: 'standing' | 'jit';
   readonly assignmentId?: string | undefined;
+  /**
+   * The part of its source the producer can read this path from again (see `diffUnsorted`), so that the diff
+   * re-reads only the parts holding paths PAM never showed. Absent: the whole source is read again.
+   */
+  readonly chunk?: number | undefined;
 }
 
 export interface ObservedPath {

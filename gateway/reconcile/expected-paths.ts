@@ -1,7 +1,8 @@
 /**
  * The expected side of the diff: every active assignment through its entitlement's mappings gives access paths
  * (target + the holder's PAM principal), streamed from the store scan in batches, never held whole. The diff
- * reads it twice (`diffUnsorted`); the first read also tallies what the rest of the run needs (active
+ * reads it whole once, then again only the chunks (runs of assignments in id order) holding paths PAM never
+ * showed (`diffUnsorted`); the first read also tallies what the rest of the run needs (active
  * assignments per entitlement, targets per connector, secret-age limits of non-human holders, the holders of
  * targets whose mappings disagree). `lookup(key)` finds the item behind a difference in the batch being read.
  */
@@ -9,7 +10,7 @@ import { accessPathKey, type ExpectedPath } from '../domain/reconciliation-diff.
 import type { DriftPolicy } from '../domain/drift-policy.ts';
 import type { PamTarget } from '../domain/grant.ts';
 import type { AssignmentId, EntitlementId, IdentityId } from '../domain/ids.ts';
-import type { Store } from '../store/store.ts';
+import type { AssignmentIdRange, AssignmentRef, Store } from '../store/store.ts';
 import type { AccessModel, ModelMatch } from './access-model.ts';
 import type { PrincipalIndex } from './principal-index.ts';
 
@@ -39,12 +40,18 @@ export interface ExpectedTally {
 }
 
 export interface ExpectedSource {
-  /** A fresh read of every expected path on the given connectors (the diff calls it twice). */
-  read(): AsyncIterable<readonly ExpectedItem[]>;
+  /**
+   * A read of every expected path on the given connectors: the first whole (items carry their chunk: a run of
+   * {@link CHUNK_ASSIGNMENTS} assignments in id order), later ones only the chunks asked for (all when none).
+   */
+  read(chunks?: ReadonlySet<number>): AsyncIterable<readonly ExpectedItem[]>;
   /** The item with this key in the batch being read (the one a streamed difference came from). */
   lookup(key: string): ExpectedItem | undefined;
   readonly tally: ExpectedTally;
 }
+
+/** Assignments per chunk: the diff re-reads only the chunks holding paths PAM never showed. */
+export const CHUNK_ASSIGNMENTS = 64;
 
 const MAX_DISAGREEMENT_PRINCIPALS = 1_000;
 
@@ -81,44 +88,72 @@ export function expectedSource(deps: {
     if (holders && holders.size < MAX_DISAGREEMENT_PRINCIPALS) holders.add(item.principal);
   }
 
-  async function* read(): AsyncGenerator<readonly ExpectedItem[]> {
-    const first = !tally.done;
-    if (first) for (const key of model.disagreements.keys()) tally.disagreementPrincipals.set(key, new Set());
-    for await (const batch of deps.store.assignments.scanActive(deps.batchSize)) {
-      const out: ExpectedItem[] = [];
-      for (const a of batch) {
-        if (first) {
-          tally.assignments++;
-          tally.activeAssignments.set(a.entitlementId, (tally.activeAssignments.get(a.entitlementId) ?? 0) + 1);
-        }
-        const e = model.entitlements.get(a.entitlementId);
-        if (!e) continue;
-        if (first && e.maxSecretAgeDays !== undefined && principals.nonHuman.has(a.identityId)) {
-          const prior = tally.secretAgeDays.get(a.identityId);
-          tally.secretAgeDays.set(a.identityId, prior === undefined ? e.maxSecretAgeDays : Math.min(prior, e.maxSecretAgeDays));
-        }
-        for (const m of e.matches) {
-          const principal = principals.principal(m.mappingIndex, a.identityId);
-          if (principal === undefined) {
-            if (first && !principals.inactive.has(a.identityId) && !tally.unresolvedPrincipals.has(a.entitlementId)) {
-              tally.unresolvedPrincipals.set(a.entitlementId, `${model.mappings[m.mappingIndex]?.name ?? 'mapping'}: no PAM principal for identity ${a.identityId}`);
-            }
-            continue;
+  /** Ids bounding the chunks of the first read: chunk c holds the assignments in (bounds[c], bounds[c + 1]]. */
+  const bounds: string[] = [];
+  let lastId = '';
+
+  function itemsOf(batch: readonly AssignmentRef[], first: boolean): ExpectedItem[] {
+    const out: ExpectedItem[] = [];
+    for (const a of batch) {
+      if (first) {
+        if (tally.assignments % CHUNK_ASSIGNMENTS === 0) bounds.push(lastId);
+        lastId = a.id;
+        tally.assignments++;
+        tally.activeAssignments.set(a.entitlementId, (tally.activeAssignments.get(a.entitlementId) ?? 0) + 1);
+      }
+      const e = model.entitlements.get(a.entitlementId);
+      if (!e) continue;
+      if (first && e.maxSecretAgeDays !== undefined && principals.nonHuman.has(a.identityId)) {
+        const prior = tally.secretAgeDays.get(a.identityId);
+        tally.secretAgeDays.set(a.identityId, prior === undefined ? e.maxSecretAgeDays : Math.min(prior, e.maxSecretAgeDays));
+      }
+      const chunk = first ? bounds.length - 1 : undefined;
+      for (const m of e.matches) {
+        const principal = principals.principal(m.mappingIndex, a.identityId);
+        if (principal === undefined) {
+          if (first && !principals.inactive.has(a.identityId) && !tally.unresolvedPrincipals.has(a.entitlementId)) {
+            tally.unresolvedPrincipals.set(a.entitlementId, `${model.mappings[m.mappingIndex]?.name ?? 'mapping'}: no PAM principal for identity ${a.identityId}`);
           }
-          for (const t of m.targets) {
-            if (!connectors.has(t.target.connectorId)) continue;
-            const item: ExpectedItem = {
-              key: pathKeyOf(t.target, principal), permissions: t.permissions, mode: m.mode, assignmentId: a.id,
-              target: t.target, principal, entitlementId: a.entitlementId, identityId: a.identityId, drift: m.drift, conflict: m.conflict,
-            };
-            count(first, item, t.key);
-            out.push(item);
-          }
+          continue;
+        }
+        for (const t of m.targets) {
+          if (!connectors.has(t.target.connectorId)) continue;
+          const item: ExpectedItem = {
+            key: pathKeyOf(t.target, principal), permissions: t.permissions, mode: m.mode, assignmentId: a.id, chunk,
+            target: t.target, principal, entitlementId: a.entitlementId, identityId: a.identityId, drift: m.drift, conflict: m.conflict,
+          };
+          count(first, item, t.key);
+          out.push(item);
         }
       }
-      current = out;
-      index = undefined;
-      if (out.length > 0) yield out;
+    }
+    return out;
+  }
+
+  /** Consecutive chunks as id ranges (the last chunk's range is open-ended). */
+  function rangesOf(chunks: ReadonlySet<number>): AssignmentIdRange[] {
+    const sorted = [...chunks].filter((c) => c >= 0 && c < bounds.length).sort((a, b) => a - b);
+    const ranges: AssignmentIdRange[] = [];
+    for (let i = 0; i < sorted.length;) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+      ranges.push({ after: bounds[sorted[i]!]!, through: bounds[sorted[j]! + 1] });
+      i = j + 1;
+    }
+    return ranges;
+  }
+
+  async function* read(chunks?: ReadonlySet<number>): AsyncGenerator<readonly ExpectedItem[]> {
+    const first = !tally.done;
+    if (first) for (const key of model.disagreements.keys()) tally.disagreementPrincipals.set(key, new Set());
+    const ranges = first || chunks === undefined ? [undefined] : rangesOf(chunks);
+    for (const range of ranges) {
+      for await (const batch of deps.store.assignments.scanActive(deps.batchSize, range)) {
+        const out = itemsOf(batch, first);
+        current = out;
+        index = undefined;
+        if (out.length > 0) yield out;
+      }
     }
     if (first) tally.done = true;
   }

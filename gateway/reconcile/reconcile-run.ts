@@ -1,8 +1,8 @@
 /**
  * One full reconciliation run: resolve every entitlement through the mappings, index principals, stream the
  * expected access paths against each PAM connector's inventory (`diffUnsorted`: the expected side as key
- * hashes, read twice; the inventory streamed once), handle the differences a batch per transaction, then bring
- * the stored findings and conflicts in line. Memory stays bounded by the key-hash table and the principal
+ * hashes, read whole once and then only the chunks where PAM lacked something; the inventory streamed once),
+ * handle the differences a batch per transaction, then bring the stored findings and conflicts in line. Memory stays bounded by the key-hash table and the principal
  * index, not by the number of grants.
  */
 import type { PamConnector } from '../connectors/pam-connector.ts';
@@ -97,7 +97,7 @@ export async function runReconciliation(deps: ReconcileRunDeps): Promise<Reconci
       batch = [];
       if (items.length > 0) enqueued += await store.transaction((tx) => handleDifferences(tx, run, items));
     };
-    for await (const d of diffUnsorted(() => expected.read(), observed)) {
+    for await (const d of diffUnsorted((chunks) => expected.read(chunks), observed)) {
       batch.push({ d, ...(d.kind === 'missing-at-pam' ? { expected: expected.lookup(d.key) } : {}) });
       if (batch.length >= o.writeBatch) await flush();
     }

@@ -84,6 +84,63 @@ describe('diffUnsorted on crafted inputs', () => {
   });
 });
 
+describe('diffUnsorted re-reads only the chunks holding what PAM never showed', () => {
+  /** An expected source split in chunks of `per` items; records what each read asked for. */
+  function chunked(items: readonly ExpectedPath[], per: number) {
+    const reads: (number[] | 'all')[] = [];
+    const withChunks = items.map((e, i) => ({ ...e, chunk: Math.floor(i / per) }));
+    const source = (chunks?: ReadonlySet<number>) => {
+      reads.push(chunks ? [...chunks].sort((a, b) => a - b) : 'all');
+      return asyncBatches(chunks ? withChunks.filter((e) => chunks.has(e.chunk)) : withChunks, 3);
+    };
+    return { reads, source };
+  }
+  const expected = Array.from({ length: 40 }, (_, i) => E(`k${i}`, ['use'], i % 10 === 9 ? 'jit' : 'standing'));
+
+  it('asks again only for the chunks of unseen standing paths, and reports exactly those', async () => {
+    const { reads, source } = chunked(expected, 8);
+    const observed = expected.filter((e) => !['k3', 'k4', 'k27', 'k39', 'k19'].includes(e.key)).map((e) => O(e.key));
+    const ds = await collect(diffUnsorted(source, asyncBatches(observed, 5)));
+    expect(ds.map((d) => `${d.kind} ${d.key}`).sort()).toEqual(['missing-at-pam k27', 'missing-at-pam k3', 'missing-at-pam k4']);
+    expect(reads).toEqual(['all', [0, 3]]);
+  });
+
+  it('does not read the expected side again when PAM showed every standing path', async () => {
+    const { reads, source } = chunked(expected, 8);
+    const observed = expected.filter((e) => e.mode === 'standing').map((e) => O(e.key));
+    expect(await collect(diffUnsorted(source, asyncBatches(observed, 5)))).toEqual([]);
+    expect(reads).toEqual(['all']);
+  });
+
+  it('reads everything again when an unseen path carries no chunk', async () => {
+    const reads: string[] = [];
+    const source = (chunks?: ReadonlySet<number>) => {
+      reads.push(chunks ? 'some' : 'all');
+      return asyncBatches([{ ...E('a'), chunk: 0 }, E('b')], 1);
+    };
+    const ds = await collect(diffUnsorted(source, asyncBatches([O('a')], 1)));
+    expect(ds.map((d) => `${d.kind} ${d.key}`)).toEqual(['missing-at-pam b']);
+    expect(reads).toEqual(['all', 'all']);
+  });
+
+  it('leaves a path approved between the two reads for the next run', async () => {
+    let call = 0;
+    const source = () => asyncBatches(call++ === 0 ? [E('a')] : [E('new'), E('a')], 1);
+    const ds = await collect(diffUnsorted(source, asyncBatches([], 1)));
+    expect(ds.map((d) => `${d.kind} ${d.key}`)).toEqual(['missing-at-pam a']);
+  });
+
+  it('property: chunked re-reads agree with the naive diff', async () => {
+    const key = fc.integer({ min: 0, max: 30 }).map((n) => `k${n}`);
+    const exp = fc.record({ key, permissions: fc.uniqueArray(fc.constantFrom('list', 'use'), { maxLength: 2 }), mode: fc.constantFrom<'standing' | 'jit'>('standing', 'jit') });
+    await fc.assert(fc.asyncProperty(fc.array(exp, { maxLength: 50 }), fc.uniqueArray(key, { maxLength: 30 }), fc.integer({ min: 1, max: 9 }), async (ex, obKeys, per) => {
+      const { source } = chunked(ex, per);
+      const ob = obKeys.map((k) => O(k));
+      expect(norm(await collect(diffUnsorted(source, asyncBatches(ob, 4))))).toEqual(norm(diffNaive(ex, ob)));
+    }), { numRuns: 200 });
+  });
+});
+
 describe('KeyHashTable', () => {
   it('keeps a value per key across growth, and tells absent keys apart', () => {
     const t = new KeyHashTable();
@@ -93,6 +150,22 @@ describe('KeyHashTable', () => {
     expect(t.slotOf('k5000', false)).toBe(-1);
     expect(t.slotOf('k1', true)).toBe(t.slotOf('k1', false));
     expect(t.size).toBe(5000);
+  });
+
+  it('keeps a tag per key across growth and visits every key once', () => {
+    const t = new KeyHashTable();
+    for (let i = 0; i < 3000; i++) {
+      const slot = t.slotOf(`k${i}`, true);
+      t.setValue(slot, i);
+      t.setTag(slot, i * 2);
+    }
+    for (let i = 0; i < 3000; i += 7) expect(t.tag(t.slotOf(`k${i}`, false))).toBe(i * 2);
+    const seen: number[] = [];
+    t.forEach((value, tag) => {
+      expect(tag).toBe(value * 2);
+      seen.push(value);
+    });
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
   });
 });
 
