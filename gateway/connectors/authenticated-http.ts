@@ -27,6 +27,12 @@ function pathOf(baseUrl: string, path: string): string {
   }
 }
 
+/** The body exactly as `got` will send it (JSON.stringify, or URLSearchParams for forms), for signing schemes. */
+function bodyText(plan: HttpRequestPlan): string {
+  if (plan.form) return new URLSearchParams(plan.form as Record<string, string>).toString();
+  return plan.body === undefined ? '' : JSON.stringify(plan.body);
+}
+
 export function createAuthenticatedHttp(options: AuthenticatedHttpOptions, deps: { readonly clock: Clock }): AuthenticatedHttp {
   const http = createVendorHttp({
     baseUrl: options.baseUrl,
@@ -38,7 +44,7 @@ export function createAuthenticatedHttp(options: AuthenticatedHttpOptions, deps:
   return {
     async send(plan) {
       for (let attempt = 0; ; attempt++) {
-        const credentials = await auth.headers({ method: plan.method, path: pathOf(options.baseUrl, plan.path) });
+        const credentials = await auth.headers({ method: plan.method, path: pathOf(options.baseUrl, plan.path), body: bodyText(plan) });
         if (!credentials.ok) return credentials;
         const res = await http.send({ ...plan, headers: { ...plan.headers, ...credentials.value } });
         if (res.ok && res.value.status === 401 && attempt === 0 && options.auth.kind !== 'none') {

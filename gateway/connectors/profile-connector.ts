@@ -30,7 +30,9 @@ export function withProfilePaths(auth: OutboundAuth, profile: CompiledProfile, b
   const p = profile.doc.outbound?.auth;
   if (auth.kind === 'cyberark-logon' && p?.kind === 'cyberark-logon' && !auth.logonPath) return { ...auth, logonPath: p.path };
   if (auth.kind === 'ps-auth' && p?.kind === 'ps-auth' && !auth.signInPath) return { ...auth, signInPath: p.signInPath };
-  if (auth.kind === 'oauth2-client-credentials' && !auth.tokenUrl && p?.kind === 'oauth2-client-credentials') return { ...auth, tokenUrl: new URL(p.tokenPath, baseUrl).href };
+  if (auth.kind === 'oauth2-client-credentials' && p?.kind === 'oauth2-client-credentials') {
+    return { ...auth, tokenUrl: auth.tokenUrl || new URL(p.tokenPath, baseUrl).href, ...(auth.scope || !p.scope ? {} : { scope: p.scope }) };
+  }
   return auth;
 }
 

@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultInjector } from '../fakes/index.ts';
-import { isRetryableError, type ObservedAccess, type PamConnector, type TargetRef } from '../../gateway/connectors/pam-connector.ts';
+import { ConnectorCallError, isRetryableError, type ConnectorResult, type ObservedAccess, type PamConnector, type TargetRef } from '../../gateway/connectors/pam-connector.ts';
+
+/** What a vendor may lack (its profile has no such action): the contract then checks it is refused, not faked. */
+export type ContractCapability = 'grant' | 'revoke' | 'read-back' | 'list-inventory';
 
 export interface ConnectorContractSetup {
   readonly connector: PamConnector;
@@ -22,6 +25,10 @@ export interface ConnectorContractSetup {
   effects(): number;
   /** Session and token vendors: makes the fake forget every session or token it issued, and counts log-ons. */
   readonly sessions?: { expire(): void; logons(): number } | undefined;
+  /** Capabilities the vendor does not have; each must fail permanently without calling the vendor. */
+  readonly unsupported?: readonly ContractCapability[] | undefined;
+  /** A harmless, repeatable call for the failure classification test (default: read-back of principals[0]). */
+  readonly probe?: (() => Promise<ConnectorResult<unknown>>) | undefined;
   close(): Promise<void>;
 }
 
@@ -41,12 +48,14 @@ export function runConnectorContract(name: string, setup: () => Promise<Connecto
       await s?.close();
     });
     const key = (what: string) => `contract:${name}:${what}`;
+    const lacks = (...c: ContractCapability[]) => c.some((x) => s.unsupported?.includes(x));
 
     it('is healthy', async () => {
       expect((await s.connector.checkHealth()).ok).toBe(true);
     });
 
     it('grants idempotently: a second grant is "already done", the fake changed once, read-back shows it', async () => {
+      if (lacks('grant', 'read-back')) return;
       const p = s.principals[0]!;
       const before = s.effects();
       const first = await s.connector.grant({ target: s.target, principal: p, permissions: s.permissions, idempotencyKey: key('g1') });
@@ -58,6 +67,7 @@ export function runConnectorContract(name: string, setup: () => Promise<Connecto
     });
 
     it('revokes idempotently: read-back reflects it, a second revoke is "already done"', async () => {
+      if (lacks('grant', 'revoke', 'read-back')) return;
       const p = s.principals[1]!;
       const before = s.effects();
       const g = await s.connector.grant({ target: s.target, principal: p, permissions: s.permissions, idempotencyKey: key('g2') });
@@ -72,6 +82,7 @@ export function runConnectorContract(name: string, setup: () => Promise<Connecto
     });
 
     it('pages through the whole inventory', async () => {
+      if (lacks('grant', 'revoke', 'list-inventory')) return;
       const rest = s.principals.slice(2);
       for (const [i, p] of rest.entries()) {
         expect((await s.connector.grant({ target: s.target, principal: p, permissions: s.permissions, idempotencyKey: key(`inv${i}`) })).ok).toBe(true);
@@ -85,7 +96,7 @@ export function runConnectorContract(name: string, setup: () => Promise<Connecto
     });
 
     it('logs on again when the session or token has expired', async () => {
-      if (!s.sessions) return;
+      if (!s.sessions || lacks('read-back')) return;
       const before = s.sessions.logons();
       s.sessions.expire();
       expect(await s.connector.readBack({ target: s.target, principal: s.principals[0]! })).toMatchObject({ ok: true, value: { present: true } });
@@ -93,7 +104,7 @@ export function runConnectorContract(name: string, setup: () => Promise<Connecto
     });
 
     it('classifies failures: 5xx, 429 (with Retry-After), timeouts and resets are retryable; other 4xx are not', async () => {
-      const probe = () => s.connector.readBack({ target: s.target, principal: s.principals[0]! });
+      const probe = s.probe ?? (() => s.connector.readBack({ target: s.target, principal: s.principals[0]! }));
       s.faults.next({ status: 503 });
       const unavailable = await probe();
       expect(unavailable.ok).toBe(false);
@@ -114,6 +125,39 @@ export function runConnectorContract(name: string, setup: () => Promise<Connecto
       const hung = await probe();
       expect(!hung.ok && hung.error.failure.kind).toBe('timeout');
       expect((await probe()).ok).toBe(true);
+    });
+
+    it('refuses what the vendor lacks permanently, without calling it', async () => {
+      if (!s.unsupported?.length) return;
+      const target = s.target;
+      const principal = s.principals[0]!;
+      const calls: Record<ContractCapability, () => Promise<ConnectorResult<unknown>>> = {
+        grant: () => s.connector.grant({ target, principal, permissions: s.permissions, idempotencyKey: key('unsupported-grant') }),
+        revoke: () => s.connector.revoke({ target, principal, externalId: 'x-1', idempotencyKey: key('unsupported-revoke') }),
+        'read-back': () => s.connector.readBack({ target, principal }),
+        'list-inventory': async () => {
+          try {
+            for await (const page of s.connector.listInventory({ target })) return { ok: true, value: page };
+            return { ok: true, value: [] };
+          } catch (e) {
+            if (e instanceof ConnectorCallError) return { ok: false, error: e.error };
+            throw e;
+          }
+        },
+      };
+      s.faults.always({ status: 503 });
+      try {
+        for (const c of s.unsupported) {
+          const r = await calls[c]();
+          expect(r.ok, c).toBe(false);
+          if (!r.ok) {
+            expect(r.error.failure.kind, c).toBe('permanent');
+            expect(isRetryableError(r.error), c).toBe(false);
+          }
+        }
+      } finally {
+        s.faults.clear();
+      }
     });
   });
 }

@@ -50,7 +50,7 @@ export function syncConfig(f: FakeUrls, concurrency = 4): ConfigDocument {
         inbound: { scheme: 'header-secret', secret: CYBERARK_RELAY_SECRET, header: 'x-relay-secret' },
         outbound: { baseUrl: f.cyberark.url, auth: { kind: 'cyberark-logon', username: 'lockstep', password: 'secret' }, timeoutMs: 2_000, concurrency },
       },
-      { id: 'strongdm', kind: 'pam', vendor: 'strongdm', outbound: { baseUrl: f.strongdm.url, auth: { kind: 'bearer', token: 'sdm-token' }, timeoutMs: 2_000 } },
+      { id: 'strongdm', kind: 'pam', vendor: 'strongdm', outbound: { baseUrl: f.strongdm.url, auth: { kind: 'strongdm-signature', accessKey: 'sdm-access-key', secret: 'sdm-secret' }, timeoutMs: 2_000 } },
       {
         id: 'delinea', kind: 'pam', vendor: 'delinea', inbound: { scheme: 'header-secret', secret: DELINEA_SECRET },
         outbound: { baseUrl: f.delinea.url, auth: { kind: 'oauth2-client-credentials', tokenUrl: `${f.delinea.url}/SecretServer/oauth2/token`, clientId: 'lockstep-client', clientSecret: 'secret' }, timeoutMs: 2_000 },

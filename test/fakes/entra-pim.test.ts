@@ -61,6 +61,21 @@ describe('Entra PIM fake', () => {
     expect(pim.state.activeInstances()).toEqual([]);
   });
 
+  it('makes a principal eligible through roleEligibilityScheduleRequests, lists roleEligibilitySchedules, then lets it activate', async () => {
+    const eligible = (body: Record<string, unknown>) => graph('/roleEligibilityScheduleRequests', { method: 'POST', body: JSON.stringify({ roleDefinitionId: ROLE, directoryScopeId: '/', ...body }) });
+    expect((await eligible({ action: 'adminAssign', principalId: 'carol', justification: 'IGA' })).status).toBe(201);
+    const dup = await eligible({ action: 'adminAssign', principalId: 'carol' });
+    expect(await dup.json()).toMatchObject({ error: { code: 'RoleAssignmentExists' } });
+    const list = (await (await graph(`/roleEligibilitySchedules?$filter=${encodeURIComponent("principalId eq 'carol' and roleDefinitionId eq '" + ROLE + "'")}`)).json()) as { value: unknown[] };
+    expect(list.value).toEqual([expect.objectContaining({ principalId: 'carol', roleDefinitionId: ROLE, directoryScopeId: '/', status: 'Provisioned' })]);
+    expect((await graph(`/roleEligibilitySchedules?$filter=${encodeURIComponent('nonsense')}`)).status).toBe(400);
+    expect((await schedule({ action: 'selfActivate', principalId: 'carol', justification: 'INC-3', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } } })).status).toBe(201);
+    expect((await eligible({ action: 'adminRemove', principalId: 'carol' })).status).toBe(201);
+    const gone = await eligible({ action: 'adminRemove', principalId: 'carol' });
+    expect(await gone.json()).toMatchObject({ error: { code: 'RoleAssignmentDoesNotExist' } });
+    expect(((await (await graph('/roleEligibilitySchedules')).json()) as { value: unknown[] }).value).toEqual([]);
+  });
+
   it('filters instances by principalId and pages with @odata.nextLink', async () => {
     for (const p of ['bob', 'carol']) for (const r of ['r1', 'r2', 'r3']) await schedule({ action: 'adminAssign', principalId: p, roleDefinitionId: r });
     const seen: RoleAssignmentInstance[] = [];

@@ -9,10 +9,11 @@ let sdm: Fake<StrongDmState>;
 
 const call = (method: string, pathAndQuery: string, body?: unknown, secret = 'sdm-secret') => {
   const path = pathAndQuery.split('?')[0]!;
+  const text = body === undefined ? '' : JSON.stringify(body);
   return fetch(`${sdm.url}${pathAndQuery}`, {
     method,
-    headers: { 'x-sdm-authentication': 'sdm-access-key', 'x-sdm-signature': signStrongDmRequest(secret, method, path), 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'x-sdm-authentication': 'sdm-access-key', 'x-sdm-signature': signStrongDmRequest(secret, method, path, text, clock.now()), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : text,
   });
 };
 
@@ -23,11 +24,12 @@ beforeEach(async () => {
 afterEach(() => sdm.close());
 
 describe('StrongDM fake (modelled)', () => {
-  it('refuses a bad signature or token; accepts a signed request or a bearer token', async () => {
+  it('refuses a bad signature, a signature of another day and bearer tokens; accepts a signed request', async () => {
     expect((await call('GET', '/v1/activities', undefined, 'wrong')).status).toBe(401);
     expect((await fetch(`${sdm.url}/v1/activities`)).status).toBe(401);
-    expect((await fetch(`${sdm.url}/v1/activities`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
-    expect((await fetch(`${sdm.url}/v1/activities`, { headers: { authorization: 'Bearer sdm-token' } })).status).toBe(200);
+    expect((await fetch(`${sdm.url}/v1/activities`, { headers: { authorization: 'Bearer sdm-token' } })).status).toBe(401);
+    const stale = signStrongDmRequest('sdm-secret', 'GET', '/v1/activities', '', clock.now() - 3 * 86_400_000);
+    expect((await fetch(`${sdm.url}/v1/activities`, { headers: { 'x-sdm-authentication': 'sdm-access-key', 'x-sdm-signature': stale } })).status).toBe(401);
     expect((await call('GET', '/v1/activities')).status).toBe(200);
   });
 

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Clock } from '../../domain/clock.ts';
 import type { Result } from '../../domain/result.ts';
 import type { ConnectorError } from '../pam-connector.ts';
@@ -11,7 +11,7 @@ export type OutboundAuth =
   | { readonly kind: 'ps-auth'; readonly key: string; readonly runAs: string; readonly password?: string | undefined; readonly signInPath?: string }
   | { readonly kind: 'bearer'; readonly token: string }
   | { readonly kind: 'basic'; readonly username: string; readonly password: string }
-  /** StrongDM API keys: every request signed, `X-Sdm-Signature: base64(HMAC-SHA256(secret, "METHOD /path"))`. */
+  /** StrongDM API keys: every request signed as StrongDM's SDKs sign ({@link strongDmSignature}). */
   | { readonly kind: 'strongdm-signature'; readonly accessKey: string; readonly secret: string }
   | { readonly kind: 'none' };
 
@@ -20,8 +20,8 @@ export type OutboundAuth =
  * and log on again after `invalidate()` (the connector calls it on a 401) or when an OAuth2 token is near expiry.
  */
 export interface AuthFlow {
-  /** `request` is the call about to be made (request-signing schemes sign it). */
-  headers(request?: { readonly method: string; readonly path: string }): Promise<Result<Record<string, string>, ConnectorError>>;
+  /** `request` is the call about to be made, with its body as sent (request-signing schemes sign it). */
+  headers(request?: { readonly method: string; readonly path: string; readonly body?: string }): Promise<Result<Record<string, string>, ConnectorError>>;
   invalidate(): void;
 }
 
@@ -61,6 +61,19 @@ function cached(fetch: TokenFetch, clock: Clock): AuthFlow {
   };
 }
 
+const hmac = (key: Buffer, data: string | Buffer): Buffer => createHmac('sha256', key).update(data).digest();
+
+/**
+ * StrongDM's request signature as its SDKs compute it: a signing key derived from the base64-decoded API secret
+ * and the UTC date, `HMAC(HMAC(secret, "YYYY-MM-DD"), "sdm_api_v1")`, then
+ * `base64(HMAC(key, SHA-256(method + "\n" + body)))`. The SDKs sign the gRPC method name and the protobuf request;
+ * over REST the method is `"<METHOD> <path>"` and the body is the JSON as sent ('' when none).
+ */
+export function strongDmSignature(secret: string, atMs: number, method: string, body: string): string {
+  const key = hmac(hmac(Buffer.from(secret, 'base64'), new Date(atMs).toISOString().slice(0, 10)), 'sdm_api_v1');
+  return hmac(key, createHash('sha256').update(`${method}\n${body}`).digest()).toString('base64');
+}
+
 const CYBERARK_METHOD = { cyberark: 'Cyberark', ldap: 'LDAP', radius: 'RADIUS', windows: 'Windows' } as const;
 
 export function createAuthFlow(auth: OutboundAuth, deps: AuthFlowDeps): AuthFlow {
@@ -75,7 +88,7 @@ export function createAuthFlow(auth: OutboundAuth, deps: AuthFlowDeps): AuthFlow
           ok: true,
           value: {
             'x-sdm-authentication': auth.accessKey,
-            'x-sdm-signature': createHmac('sha256', auth.secret).update(`${(request?.method ?? 'GET').toUpperCase()} ${request?.path ?? '/'}`).digest('base64'),
+            'x-sdm-signature': strongDmSignature(auth.secret, deps.clock.now(), `${(request?.method ?? 'GET').toUpperCase()} ${request?.path ?? '/'}`, request?.body ?? ''),
           },
         }),
         invalidate: () => undefined,

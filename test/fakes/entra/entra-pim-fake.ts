@@ -9,6 +9,7 @@
 import { systemClock, type Clock } from '../../../gateway/domain/clock.ts';
 import { intParam, json, route, startFakeServer, withState, type Fake, type FakeRequest, type FakeResponse } from '../fake-server.ts';
 import { approvalRoutes } from './entra-approval-routes.ts';
+import { eligibilityRoutes } from './entra-eligibility-routes.ts';
 
 export const PIM_ACTIONS = ['adminAssign', 'adminUpdate', 'adminRemove', 'adminExtend', 'adminRenew', 'selfActivate', 'selfDeactivate', 'selfExtend', 'selfRenew'] as const;
 export type PimAction = (typeof PIM_ACTIONS)[number];
@@ -233,6 +234,7 @@ export async function startEntraPimFake(opts: EntraPimFakeOptions = {}): Promise
     route('POST', '/:tenant/oauth2/v2.0/token', token, { public: true }),
     route('POST', '/oauth2/v2.0/token', token, { public: true }),
     ...approvalRoutes({ state, base: BASE, scheduleEnd }),
+    ...eligibilityRoutes({ state, base: BASE }),
     route('POST', `${BASE}/roleAssignmentScheduleRequests`, createRequest),
     route('GET', `${BASE}/roleAssignmentScheduleRequests`, () => json(200, { value: state.requests })),
     route('GET', `${BASE}/roleAssignmentScheduleRequests/:id`, (req) => {

@@ -1,15 +1,17 @@
 /**
  * StrongDM fake: activities to poll, account grants (resources) and account attachments (roles).
  *
- * MODELLED, NOT VERIFIED: StrongDM's real API is gRPC behind its SDKs, which sign each call. This REST
- * rendering keeps what the gateway relies on. Auth: `Authorization: Bearer <token>`, or an API key pair
- * with `X-Sdm-Authentication: <key>` and `X-Sdm-Signature: base64(HMAC-SHA256(secret, "<METHOD> <path>"))`
- * (`signStrongDmRequest`). Activities are paged by an opaque cursor (`cursor` or `after`) that stays valid
- * for resumption (`meta.nextCursor`, also top-level `nextCursor`). Grants `{id, accountId, resourceId,
- * startFrom, validUntil}` and attachments `{id, accountId, roleId}` take the SDK's filter syntax
- * (`accountid:a-1 resourceid:rs-2`) and answer 409 AlreadyExists / 404 NotFound.
- */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+ * MODELLED, NOT VERIFIED: StrongDM's real API is gRPC behind its SDKs. This REST rendering keeps the SDK's
+ * services and shapes (`AccountGrants`, `AccountAttachments`, `Activities`: Create/Get/Delete/List with the SDK
+ * filter syntax) and its authentication: every call carries `X-Sdm-Authentication: <API access key>` and
+ * `X-Sdm-Signature`, computed as the SDKs compute it (`signStrongDmRequest`: a key derived from the base64 API
+ * secret and the UTC date, over SHA-256 of "<METHOD> <path>\n<body>"; the SDKs sign the gRPC method and the
+ * protobuf request instead). There are no bearer tokens. A wrong signature, date or key is 401.
+ * Activities are paged by an opaque cursor (`cursor` or `after`) that stays valid for resumption
+ * (`meta.nextCursor`, also top-level `nextCursor`). Grants `{id, accountId, resourceId, startFrom, validUntil}`
+ * and attachments `{id, accountId, roleId}` take the SDK's filter syntax (`accountid:a-1 resourceid:rs-2`) and
+ * answer 409 AlreadyExists / 404 NotFound. */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '../../../gateway/domain/clock.ts';
 import { intParam, json, route, startFakeServer, withState, type Fake, type FakeRequest, type FakeResponse } from '../fake-server.ts';
 
@@ -46,8 +48,15 @@ export interface AccountAttachment {
   roleId: string;
 }
 
-export function signStrongDmRequest(secret: string, method: string, path: string): string {
-  return createHmac('sha256', secret).update(`${method.toUpperCase()} ${path}`).digest('base64');
+/**
+ * The signature StrongDM's SDKs send (Go `Client.Sign`): `key = HMAC(HMAC(base64decode(secret), "YYYY-MM-DD"),
+ * "sdm_api_v1")` for the UTC date, then `base64(HMAC(key, SHA-256(method + "\n" + message)))`; here the method is
+ * "<METHOD> <path>" and the message the raw JSON body.
+ */
+export function signStrongDmRequest(secret: string, method: string, path: string, body = '', atMs = Date.now()): string {
+  const h = (key: Buffer, data: string | Buffer) => createHmac('sha256', key).update(data).digest();
+  const key = h(h(Buffer.from(secret, 'base64'), new Date(atMs).toISOString().slice(0, 10)), 'sdm_api_v1');
+  return h(key, createHash('sha256').update(`${method.toUpperCase()} ${path}\n${body}`).digest()).toString('base64');
 }
 
 export class StrongDmState {
@@ -55,7 +64,6 @@ export class StrongDmState {
   readonly activities: StrongDmActivity[] = [];
   readonly grants = new Map<string, AccountGrant>();
   readonly attachments = new Map<string, AccountAttachment>();
-  readonly bearerTokens = new Set<string>();
   private seq = 0;
 
   constructor(private readonly clock: Clock) {}
@@ -103,10 +111,8 @@ export class StrongDmState {
 
 export interface StrongDmFakeOptions {
   readonly clock?: Clock;
-  /** default `{ 'sdm-access-key': 'sdm-secret' }` */
+  /** API access key → secret key, default `{ 'sdm-access-key': 'sdm-secret' }` */
   readonly keys?: Readonly<Record<string, string>>;
-  /** default `['sdm-token']` */
-  readonly bearerTokens?: readonly string[];
   readonly port?: number;
 }
 
@@ -136,7 +142,6 @@ export async function startStrongDmFake(opts: StrongDmFakeOptions = {}): Promise
   const clock = opts.clock ?? systemClock;
   const state = new StrongDmState(clock);
   for (const [k, s] of Object.entries(opts.keys ?? { 'sdm-access-key': 'sdm-secret' })) state.keys.set(k, s);
-  for (const t of opts.bearerTokens ?? ['sdm-token']) state.bearerTokens.add(t);
   const rate = { limit: 1000, remaining: 999 };
 
   const listPage = <T extends object>(req: FakeRequest, all: readonly T[], key: string): FakeResponse => {
@@ -222,13 +227,16 @@ export async function startStrongDmFake(opts: StrongDmFakeOptions = {}): Promise
     port: opts.port,
     errorBody: (status, message) => ({ error: status === 429 ? 'RateLimit' : status >= 500 ? 'Internal' : 'Error', message }),
     authenticate: (req) => {
-      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (bearer !== undefined) return state.bearerTokens.has(bearer) ? undefined : sdmError(401, 'Auth', 'invalid token');
       const secret = state.keys.get(req.headers['x-sdm-authentication'] ?? '');
-      const given = Buffer.from(req.headers['x-sdm-signature'] ?? '');
       if (secret === undefined) return sdmError(401, 'Auth', 'unknown API access key');
-      const expected = Buffer.from(signStrongDmRequest(secret, req.method, req.path));
-      return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : sdmError(401, 'Auth', 'invalid signature');
+      const given = Buffer.from(req.headers['x-sdm-signature'] ?? '');
+      const now = clock.now();
+      // The signing key is per UTC day; a day either side allows for clock skew around midnight.
+      const ok = [now, now - 86_400_000, now + 86_400_000].some((at) => {
+        const expected = Buffer.from(signStrongDmRequest(secret, req.method, req.path, req.rawBody, at));
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      });
+      return ok ? undefined : sdmError(401, 'Auth', 'invalid signature');
     },
   });
   return withState(server, state);
