@@ -31,3 +31,6 @@ export interface Identity {
   /** Set when the identity was deleted: it stays readable as a tombstone until purged. */
   readonly deletedAt?: string | undefined;
 }
+
+/** An identity without its SCIM resource: what scans that never read the resource load. */
+export type IdentityHead = Omit<Identity, 'resource'>;

@@ -19,7 +19,7 @@ import type { Elevation } from '../domain/elevation.ts';
 import type { Entitlement } from '../domain/entitlement.ts';
 import type { Finding, FindingKind, Severity } from '../domain/finding.ts';
 import type { Grant, PamTarget } from '../domain/grant.ts';
-import type { Identity } from '../domain/identity.ts';
+import type { Identity, IdentityHead } from '../domain/identity.ts';
 import type {
   AssignmentId, ConflictId, ConnectorId, ElevationId, EntitlementId, EvidenceId, FindingId, GrantId, IdentityId,
   InboxId, OutboxId, RevocationId, TokenId,
@@ -64,6 +64,8 @@ export interface IdentityRepo {
   query(connectorId: ConnectorId, spec: QuerySpec): Promise<Page<Identity>>;
   /** Streams every live identity of every connector in id order, `batchSize` per round trip (reconciliation). */
   scan(batchSize: number): AsyncIterable<readonly Identity[]>;
+  /** As {@link scan} without the SCIM resource (the bulk of a record), for scans that never read it. */
+  scanHeads(batchSize: number): AsyncIterable<readonly IdentityHead[]>;
   /** Throws UniqueViolation('identity.userName') when a live identity of the connector has the same userName. */
   insert(identity: Identity): Promise<void>;
   update(identity: Identity, expectedVersion: number): Promise<boolean>;
@@ -132,6 +134,11 @@ export interface ElevationRepo {
   listByIdentity(identityId: IdentityId): Promise<readonly Elevation[]>;
   /** Active elevations whose window ends at or before `at`. */
   listEnding(at: string, limit: number): Promise<readonly Elevation[]>;
+  /**
+   * Allowed elevations no longer active (`ended` or `expired`) whose window ends at or after `at`, in
+   * (windowEnd, id) order, at most `limit`, starting after `after` (keyset paging).
+   */
+  listEndedSince(at: string, limit: number, after?: { readonly windowEnd: string; readonly id: ElevationId }): Promise<readonly Elevation[]>;
   insert(elevation: Elevation): Promise<void>;
   update(elevation: Elevation): Promise<void>;
 }
@@ -179,6 +186,20 @@ export interface ConflictRepo {
   upsert(conflict: Conflict): Promise<void>;
 }
 
+/** Per connector intake figures (mapping health). */
+export interface InboxConnectorStats {
+  readonly connectorId: ConnectorId;
+  /** Deliveries received and not processed yet, and when the oldest of them was received. */
+  readonly pending: number;
+  readonly oldestPendingAt?: string | undefined;
+  /** Deliveries handled (processedAt) at or after `since`, by outcome. */
+  readonly processed: number;
+  readonly unrecognised: number;
+  readonly failed: number;
+  /** The newest `unrecognised` or `failed` delivery handled at or after `since`, with its reason. */
+  readonly lastError?: { readonly status: 'unrecognised' | 'failed'; readonly error: string; readonly at: string } | undefined;
+}
+
 export interface InboxRepo {
   /** Not inserted (and `id` is the existing row's) when (connectorId, dedupeKey) was seen before. */
   insert(event: InboxEvent): Promise<InsertOutcome<InboxId>>;
@@ -187,7 +208,21 @@ export interface InboxRepo {
   listPending(limit: number): Promise<readonly InboxEvent[]>;
   /** Sets the outcome and counts the attempt. */
   markDone(id: InboxId, status: Exclude<InboxStatus, 'pending'>, at: string, error?: string): Promise<void>;
+  /**
+   * Claims a row for this transaction: as `markDone`, but only while the row is still `pending`; true when it was
+   * marked. False, with nothing written, when it is settled already or another transaction is settling it now
+   * (PostgreSQL skips a row another replica has locked instead of waiting; SQLite write transactions never
+   * overlap). Call it first in the transaction that writes what the row caused, and write nothing when false:
+   * two replicas processing the same pending row then append its events once.
+   */
+  markDoneIfPending(id: InboxId, status: Exclude<InboxStatus, 'pending'>, at: string, error?: string): Promise<boolean>;
   countByStatus(): Promise<Readonly<Record<InboxStatus, number>>>;
+  /**
+   * Per connector with pending deliveries or deliveries handled at or after `since` (by connector id). Reads
+   * the partial indexes of pending rows, of handled rows by processedAt (a range: no scan of older rows) and of
+   * error rows; never the processed rows outside the window.
+   */
+  connectorStats(since: string): Promise<readonly InboxConnectorStats[]>;
 }
 
 export interface OutboxClaim {
@@ -197,6 +232,28 @@ export interface OutboxClaim {
   readonly leaseUntil: string;
   readonly limit: number;
   readonly connectorId?: ConnectorId;
+}
+
+/** Per connector: its messages not yet delivered (mapping health's outbound lag). */
+export interface OutboxBacklog {
+  readonly connectorId: ConnectorId;
+  /** Messages `queued`, `sending` or `failed`, and the createdAt of the oldest of them. */
+  readonly undelivered: number;
+  readonly oldestCreatedAt: string;
+  /** The createdAt of the oldest message a claim at `now` would take (due), if any is due. */
+  readonly oldestDueCreatedAt?: string | undefined;
+}
+
+/** Per connector and status (`failed`: retrying, `abandoned`: dead letters) the messages now in it. */
+export interface OutboxFailures {
+  readonly connectorId: ConnectorId;
+  readonly status: 'failed' | 'abandoned';
+  readonly count: number;
+  /** Of them, those whose last failure (updatedAt) is at or after `since`. */
+  readonly since: number;
+  /** The newest of them (by updatedAt) and its last error. */
+  readonly lastError: string;
+  readonly lastAt: string;
 }
 
 export interface OutboxRepo {
@@ -219,6 +276,12 @@ export interface OutboxRepo {
   list(filter: { status?: OutboxStatus; connectorId?: ConnectorId }, page: PageSpec): Promise<Page<OutboxMessage>>;
   /** Counts per connector and status (mapping health, metrics). */
   stats(): Promise<readonly { connectorId: ConnectorId; status: OutboxStatus; count: number }[]>;
+  /** Per connector with undelivered messages, by connector id; reads the claim index (undelivered rows only). */
+  backlog(now: string): Promise<readonly OutboxBacklog[]>;
+  /** Failed and abandoned messages per connector and status, by connector id then status; never reads delivered rows. */
+  failures(since: string): Promise<readonly OutboxFailures[]>;
+  /** Messages of one connector delivered at or after `since`, and its newest delivery (a range of a partial index). */
+  deliveries(connectorId: ConnectorId, since: string): Promise<{ readonly count: number; readonly lastDeliveredAt?: string | undefined }>;
 }
 
 export interface DomainEventRepo {
@@ -236,6 +299,14 @@ export interface DomainEventRepo {
 export interface CursorRepo {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
+  /**
+   * Reads the cursor and holds it until the surrounding transaction ends (call it inside `transaction()`, before
+   * anything else the cursor guards): a second transaction locking the same name waits, then reads what the first
+   * committed. PostgreSQL takes a transaction-scoped advisory lock keyed by the schema and the name (no row needs
+   * to exist); SQLite needs none, its write transactions never overlap. A read-check-write of a cursor (the sync
+   * engine's position, a poller's vendor cursor) under this lock is applied once across replicas.
+   */
+  lock(name: string): Promise<string | undefined>;
 }
 
 export interface LedgerRepo {
@@ -254,6 +325,8 @@ export interface TokenRepo {
   list(filter?: { connectorId?: ConnectorId; scope?: ApiToken['scope'] }): Promise<readonly ApiToken[]>;
   /** true when the token was revoked now; false when unknown or already revoked. */
   revoke(id: TokenId, at: string): Promise<boolean>;
+  /** Sets `lastUsedAt` (a later time only; an earlier one is ignored); false when no such token exists. */
+  touch(id: TokenId, at: string): Promise<boolean>;
 }
 
 /** Everything that can be read or written inside one transaction. */

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { accessContract } from './store/access.ts';
+import { healthContract } from './store/health.ts';
 import { useStore, type OpenStore } from './store/harness.ts';
 import { messagingContract } from './store/messaging.ts';
 import { queryContract } from './store/query.ts';
@@ -20,6 +21,7 @@ export function runStoreContract(name: string, open: OpenStore): void {
     queryContract(h);
     accessContract(h);
     messagingContract(h);
+    healthContract(h);
     transactionContract(h);
   });
 }

@@ -17,7 +17,7 @@ export interface PostgresStoreOptions {
   readonly random?: RandomSource;
 }
 
-/** A session-level advisory lock held on its own connection until released (or until the connection dies). */
+/** A session-level advisory lock held until released (or until the store's lock connection dies). */
 export interface AdvisoryLock {
   release(): Promise<void>;
 }
@@ -26,8 +26,11 @@ export interface AdvisoryLock {
 export interface PostgresStore extends Store {
   readonly dialect: 'postgres';
   /**
-   * Takes the named lock without waiting; undefined when another replica holds it. One reconciler per
-   * deployment: `const lock = await store.tryAdvisoryLock('reconciler'); if (lock) { … await lock.release(); }`.
+   * Takes the named lock without waiting; undefined when another replica (or another caller in this process)
+   * holds it. One reconciler per deployment: `const lock = await store.tryAdvisoryLock('reconciler'); if (lock)
+   * { … await lock.release(); }`; one poller per connector (`poll:<connector>`). Every lock of a store is held on
+   * one dedicated connection, outside the pool (a lock held across a long run takes no pooled connection from
+   * the transactions it is waiting on); when that connection dies its locks are released on the server.
    */
   tryAdvisoryLock(name: string): Promise<AdvisoryLock | undefined>;
   /**
@@ -74,7 +77,9 @@ class PgStore implements PostgresStore {
   private readonly random: RandomSource;
   private open = true;
   private readonly listeners = new Set<pg.Client>();
-  private readonly locks = new Set<pg.PoolClient>();
+  /** The connection holding this store's session advisory locks (opened on first use), and what it holds. */
+  private lockSession: Promise<pg.Client> | undefined;
+  private readonly held = new Map<string, object>();
 
   constructor(private readonly pool: pg.Pool, private readonly config: pg.PoolConfig, private readonly schema: string, random: RandomSource) {
     const dialect = postgresDialect(schema);
@@ -102,33 +107,47 @@ class PgStore implements PostgresStore {
   }
 
   async tryAdvisoryLock(name: string): Promise<AdvisoryLock | undefined> {
+    if (!this.open) throw new Error('the store is closed');
+    if (this.held.has(name)) return undefined;
+    const token = {};
+    this.held.set(name, token);
     const [ns, key] = advisoryKey(this.schema, `lock:${name}`);
-    const client = await this.pool.connect();
+    let client: pg.Client | undefined;
     try {
-      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [ns, key]);
-      if (!r.rows[0]?.ok) {
-        client.release();
-        return undefined;
-      }
-    } catch (e) {
-      client.release(true);
-      throw e;
+      const session = await this.session();
+      const r = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [ns, key]);
+      if (r.rows[0]?.ok) client = session;
+    } finally {
+      if (!client && this.held.get(name) === token) this.held.delete(name);
     }
-    this.locks.add(client);
-    let released = false;
+    if (!client) return undefined;
+    const holder = client;
     return {
       release: async () => {
-        if (released) return;
-        released = true;
-        this.locks.delete(client);
-        try {
-          await client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [ns, key]);
-          client.release();
-        } catch {
-          client.release(true);
-        }
+        if (this.held.get(name) !== token) return;
+        this.held.delete(name);
+        await holder.query('SELECT pg_advisory_unlock($1::int, $2::int)', [ns, key]).catch(() => {
+          /* the lock connection died: the server released the lock with it */
+        });
       },
     };
+  }
+
+  /** The lock connection; a broken one is dropped with its locks (the server released them) and reopened on next use. */
+  private session(): Promise<pg.Client> {
+    if (this.lockSession) return this.lockSession;
+    const client = new pg.Client({ connectionString: this.config.connectionString, application_name: 'lockstep-locks' });
+    const opening = client.connect().then(() => client);
+    const drop = () => {
+      if (this.lockSession !== opening) return;
+      this.lockSession = undefined;
+      this.held.clear();
+    };
+    client.on('error', drop);
+    client.on('end', drop);
+    this.lockSession = opening;
+    opening.catch(drop);
+    return opening;
   }
 
   async subscribe(onEvent: (seq: number) => void): Promise<() => Promise<void>> {
@@ -149,16 +168,16 @@ class PgStore implements PostgresStore {
     };
   }
 
-  /** Ends listeners and held locks, then the pool (waiting for checked-out clients to be released). */
+  /** Ends listeners and the lock connection (releasing held locks), then the pool (waiting for checked-out clients to be released). */
   async close(): Promise<void> {
     if (!this.open) return;
     this.open = false;
     for (const c of this.listeners) await c.end().catch(() => undefined);
     this.listeners.clear();
-    for (const c of this.locks) {
-      await c.query('SELECT pg_advisory_unlock_all()').then(() => c.release(), () => c.release(true));
-    }
-    this.locks.clear();
+    const session = this.lockSession;
+    this.lockSession = undefined;
+    this.held.clear();
+    if (session) await session.then((c) => c.end(), () => undefined).catch(() => undefined);
     await this.pool.end();
   }
 }

@@ -149,6 +149,30 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status IN ('queued', 'failed', 'sending')`,
     ],
   },
+  {
+    version: 3,
+    name: 'mapping health indexes',
+    /**
+     * Mapping health (gateway/admin/mapping-health.ts) reads these instead of scanning processed inbox or delivered
+     * outbox rows: pending deliveries per connector; deliveries handled in a recent window (a range of
+     * processed_at, covering); error rows per connector, newest first; deliveries per connector by time. The
+     * repos' WHERE clauses repeat these predicates verbatim so that the planners match them.
+     */
+    statements: () => [
+      `CREATE INDEX ix_inbox_pending_connector ON inbox (connector_id, received_at) WHERE status = 'pending'`,
+      `CREATE INDEX ix_inbox_handled ON inbox (processed_at, connector_id, status) WHERE processed_at IS NOT NULL`,
+      `CREATE INDEX ix_inbox_errors ON inbox (connector_id, processed_at) WHERE status IN ('unrecognised', 'failed')`,
+      `CREATE INDEX ix_outbox_delivered ON outbox (connector_id, delivered_at) WHERE status = 'delivered'`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'ended elevations by window end',
+    /** The full reconciliation's overstay check reads the elevations that ended since its previous run. */
+    statements: () => [
+      `CREATE INDEX ix_elevations_ended ON elevations (window_end, id) WHERE status IN ('ended', 'expired') AND window_end IS NOT NULL`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

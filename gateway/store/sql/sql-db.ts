@@ -39,6 +39,10 @@ export interface SqlDialect extends QueryDialect {
   lockLedger(db: SqlDb): Promise<void>;
   /** Serialises domain event appends so that seq order is commit order. */
   lockEvents(db: SqlDb): Promise<void>;
+  /** Holds the named cursor for the rest of the transaction (see `CursorRepo.lock`). */
+  lockCursor(db: SqlDb, name: string): Promise<void>;
+  /** Appended to a locking subquery (`SELECT … FOR UPDATE`) so that rows another transaction holds are skipped. */
+  readonly skipLocked: string;
   /** Called after a domain event was appended (PostgreSQL: NOTIFY). */
   eventAppended(db: SqlDb, seq: number): Promise<void>;
   /** `subject` JSON column has `key` equal to `value`. */

@@ -12,7 +12,8 @@ const CLAIM_SQL = {
 
 /**
  * SQLite needs no explicit locks: every write transaction starts with BEGIN IMMEDIATE (the database write lock,
- * across processes too), and a single UPDATE … RETURNING claims outbox rows atomically.
+ * across processes too), so cursors need no lock and nothing is ever skipped as locked; a single UPDATE … RETURNING
+ * claims outbox rows atomically.
  */
 export const sqliteDialect: SqlDialect = {
   ...sqliteQueryDialect,
@@ -20,6 +21,8 @@ export const sqliteDialect: SqlDialect = {
   claimOutboxSql: CLAIM_SQL,
   lockLedger: async () => {},
   lockEvents: async () => {},
+  lockCursor: async () => {},
+  skipLocked: '',
   eventAppended: async () => {},
   jsonFieldEquals(column, key, value) {
     validatePath([key]);

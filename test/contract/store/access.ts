@@ -66,6 +66,28 @@ export function accessContract(h: Harness): void {
       expect((await h.store.elevations.get(e2.id))?.status).toBe('ended');
       expect((await h.store.elevations.listEnding(at(40), 10)).map((e) => e.id)).toEqual([e1.id]);
     });
+
+    it('lists the elevations that ended (or expired) with a window ending at or after a time, in window order, paged', async () => {
+      const ended = elevation({ status: 'ended', windowStart: at(10), windowEnd: at(30), endedAt: at(20) });
+      const expired = elevation({ status: 'expired', windowStart: at(10), windowEnd: at(25), endedAt: at(26) });
+      const sameEnd = elevation({ status: 'expired', windowStart: at(10), windowEnd: at(25), endedAt: at(27) });
+      const older = elevation({ status: 'ended', windowStart: at(1), windowEnd: at(5), endedAt: at(6) });
+      const active = elevation({ status: 'active', windowStart: at(10), windowEnd: at(35) });
+      const denied = elevation({ status: 'denied' });
+      for (const e of [ended, expired, sameEnd, older, active, denied]) await h.store.elevations.insert(e);
+      const byWindow = [expired, sameEnd].sort((a, b) => (a.id < b.id ? -1 : 1));
+      expect((await h.store.elevations.listEndedSince(at(25), 10)).map((e) => e.id)).toEqual([...byWindow.map((e) => e.id), ended.id]);
+      expect((await h.store.elevations.listEndedSince(at(26), 10)).map((e) => e.id)).toEqual([ended.id]);
+      expect((await h.store.elevations.listEndedSince(at(0), 10)).map((e) => e.id)).toEqual([older.id, ...byWindow.map((e) => e.id), ended.id]);
+      const first = await h.store.elevations.listEndedSince(at(25), 1);
+      expect(first.map((e) => e.id)).toEqual([byWindow[0]!.id]);
+      const second = await h.store.elevations.listEndedSince(at(25), 1, { windowEnd: first[0]!.windowEnd!, id: first[0]!.id });
+      expect(second.map((e) => e.id)).toEqual([byWindow[1]!.id]);
+      const third = await h.store.elevations.listEndedSince(at(25), 5, { windowEnd: second[0]!.windowEnd!, id: second[0]!.id });
+      expect(third.map((e) => e.id)).toEqual([ended.id]);
+      await h.store.elevations.update({ ...active, status: 'ended', endedAt: at(36), updatedAt: at(36) });
+      expect((await h.store.elevations.listEndedSince(at(31), 10)).map((e) => e.id)).toEqual([active.id]);
+    });
   });
 
   describe('session evidence', () => {
@@ -183,6 +205,19 @@ export function accessContract(h: Harness): void {
       expect(await h.store.tokens.revoke(scim.id, at(6))).toBe(false);
       expect(await h.store.tokens.revoke(id('token'), at(6))).toBe(false);
       await expect(h.store.tokens.insert(apiToken({ hash: admin.hash }))).rejects.toMatchObject({ constraint: 'token.hash' });
+    });
+
+    it('records when a token was last used, never moving it back', async () => {
+      const t = apiToken({});
+      await h.store.tokens.insert(t);
+      expect((await h.store.tokens.getByHash(t.hash))?.lastUsedAt).toBeUndefined();
+      expect(await h.store.tokens.touch(t.id, at(10))).toBe(true);
+      expect((await h.store.tokens.getByHash(t.hash))?.lastUsedAt).toBe(at(10));
+      expect(await h.store.tokens.touch(t.id, at(5))).toBe(true);
+      expect((await h.store.tokens.list()).find((x) => x.id === t.id)?.lastUsedAt).toBe(at(10));
+      expect(await h.store.tokens.touch(t.id, at(20))).toBe(true);
+      expect((await h.store.tokens.getByHash(t.hash))?.lastUsedAt).toBe(at(20));
+      expect(await h.store.tokens.touch(id('token'), at(30))).toBe(false);
     });
   });
 }

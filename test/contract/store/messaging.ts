@@ -35,6 +35,36 @@ export function messagingContract(h: Harness): void {
     });
   });
 
+  describe('inbox claims', () => {
+    it('settles a pending delivery once: a second claim finds it settled and writes nothing', async () => {
+      const e = inboxEvent({ dedupeKey: 'claim-once' });
+      await h.store.inbox.insert(e);
+      expect(await h.store.inbox.markDoneIfPending(e.id, 'processed', at(4))).toBe(true);
+      expect(await h.store.inbox.markDoneIfPending(e.id, 'failed', at(5), 'too late')).toBe(false);
+      const stored = await h.store.inbox.get(e.id);
+      expect(stored).toMatchObject({ status: 'processed', processedAt: at(4), attempts: 1 });
+      expect(stored?.error).toBeUndefined();
+      expect(await h.store.inbox.markDoneIfPending(id('inbox'), 'processed', at(4))).toBe(false);
+    });
+
+    it('lets exactly one of many concurrent transactions, on two instances, claim each pending delivery', async () => {
+      const other = h.opened.reopen ? await h.another() : h.store;
+      const rows = Array.from({ length: 8 }, (_, i) => inboxEvent({ dedupeKey: `race-${i}`, receivedAt: at(i) }));
+      for (const r of rows) await h.store.inbox.insert(r);
+      const attempt = (store: typeof other, inboxId: (typeof rows)[number]['id']) => store.transaction(async (tx) => {
+        if (!(await tx.inbox.markDoneIfPending(inboxId, 'processed', at(9)))) return false;
+        await tx.events.append({ type: 'pam.event', subject: inboxId, actor: 'test', payload: { inboxId }, occurredAt: at(9) });
+        return true;
+      });
+      const outcomes = await Promise.all(rows.flatMap((r) => [attempt(h.store, r.id), attempt(other, r.id), attempt(h.store, r.id), attempt(other, r.id)]));
+      expect(outcomes.filter(Boolean)).toHaveLength(rows.length);
+      const events = await h.store.events.readAfter(0, 100);
+      expect(events.map((e) => e.payload['inboxId']).sort()).toEqual(rows.map((r) => r.id).sort());
+      expect(await h.store.inbox.countByStatus()).toMatchObject({ pending: 0, processed: rows.length });
+      for (const r of rows) expect((await h.store.inbox.get(r.id))?.attempts).toBe(1);
+    });
+  });
+
   describe('outbox', () => {
     const claim = (owner: string, now: number, extra: Partial<{ limit: number; connectorId: string; lease: number }> = {}) =>
       h.store.outbox.claim({ owner, now: at(now), leaseUntil: at(now + (extra.lease ?? 5)), limit: extra.limit ?? 10, connectorId: extra.connectorId });
@@ -160,6 +190,19 @@ export function messagingContract(h: Harness): void {
       await h.store.cursors.set('sync-engine', '42');
       expect(await h.store.cursors.get('sync-engine')).toBe('42');
       expect(await h.store.cursors.get('poller:vault')).toBe('{"after":"2026-01-01"}');
+    });
+
+    it('holds a locked cursor until the transaction ends: concurrent read-modify-writes on two instances all land', async () => {
+      const other = h.opened.reopen ? await h.another() : h.store;
+      const bump = (store: typeof other) => store.transaction(async (tx) => {
+        const n = Number((await tx.cursors.lock('counter')) ?? '0');
+        await tx.cursors.set('counter', String(n + 1));
+      });
+      await Promise.all(Array.from({ length: 16 }, (_, i) => bump(i % 2 === 0 ? h.store : other)));
+      expect(await h.store.cursors.get('counter')).toBe('16');
+      expect(await h.store.transaction((tx) => tx.cursors.lock('counter'))).toBe('16');
+      expect(await h.store.transaction((tx) => tx.cursors.lock('absent'))).toBeUndefined();
+      expect(await h.store.cursors.get('absent')).toBeUndefined();
     });
   });
 

@@ -37,12 +37,24 @@ export function resourceContract(h: Harness): void {
       for (const i of [a, b, gone, other]) await h.store.identities.insert(i);
       expect((await h.store.identities.listByUserName('sHaReD')).map((i) => i.id)).toEqual([a.id, b.id]);
       expect(await h.store.identities.listByUserName('nobody')).toEqual([]);
-      for (let i = 0; i < 5; i++) await h.store.identities.insert(identity());
+      const more = Array.from({ length: 5 }, (_, n) => identity({ resource: { userName: `u${n}`, emails: [{ value: `u${n}@example.com`, primary: true }], name: { givenName: `G${n}` } } }));
+      for (const i of more) await h.store.identities.insert(i);
       const batches: string[][] = [];
-      for await (const batch of h.store.identities.scan(3)) batches.push(batch.map((i) => i.id));
+      const scanned = new Map<string, unknown>();
+      for await (const batch of h.store.identities.scan(3)) {
+        batches.push(batch.map((i) => i.id));
+        for (const i of batch) scanned.set(i.id, i);
+      }
       expect(batches.map((x) => x.length)).toEqual([3, 3, 2]);
       expect(batches.flat()).not.toContain(gone.id);
       expect(batches.flat()).toEqual([...batches.flat()].sort());
+      for (const i of [a, b, other, ...more]) {
+        const got = scanned.get(i.id) as typeof i;
+        expect(got).toEqual(i);
+      }
+      const heads: unknown[] = [];
+      for await (const batch of h.store.identities.scanHeads(3)) heads.push(...batch);
+      expect(heads).toEqual([a, b, other, ...more].sort((x, y) => (x.id < y.id ? -1 : 1)).map(({ resource: _, ...head }) => head));
     });
 
     it('refuses a second live identity with the same userName in a connector (any case), but not in another', async () => {

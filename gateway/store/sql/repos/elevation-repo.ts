@@ -13,6 +13,9 @@ export const elevationTable = new DocTable<Elevation>('elevations', [
   ['requested_at', (r) => r.requestedAt],
 ]);
 
+/** Must match the partial index `ix_elevations_ended` (migration 4). */
+const ENDED = `status IN ('ended', 'expired') AND window_end IS NOT NULL`;
+
 export function elevationRepo(db: SqlDb): ElevationRepo {
   const t = elevationTable;
   return {
@@ -22,6 +25,9 @@ export function elevationRepo(db: SqlDb): ElevationRepo {
     listByIdentity: (identityId: IdentityId) => t.many(db, 'identity_id = ? ORDER BY requested_at, id', [identityId]),
     listEnding: (at: string, limit: number) =>
       t.many(db, `status = 'active' AND window_end IS NOT NULL AND window_end <= ? ORDER BY window_end, id LIMIT ?`, [at, limit]),
+    listEndedSince: (at: string, limit: number, after?: { readonly windowEnd: string; readonly id: ElevationId }) => after
+      ? t.many(db, `${ENDED} AND window_end >= ? AND (window_end > ? OR (window_end = ? AND id > ?)) ORDER BY window_end, id LIMIT ?`, [at, after.windowEnd, after.windowEnd, after.id, limit])
+      : t.many(db, `${ENDED} AND window_end >= ? ORDER BY window_end, id LIMIT ?`, [at, limit]),
     async insert(elevation: Elevation) {
       await db.runGuarded(t.insertSql, t.values(elevation));
     },

@@ -1,10 +1,10 @@
 import type { ConnectorId, IdentityId } from '../../../domain/ids.ts';
-import type { Identity } from '../../../domain/identity.ts';
+import type { Identity, IdentityHead } from '../../../domain/identity.ts';
 import type { Page, QuerySpec } from '../../../domain/query.ts';
 import type { IdentityRepo } from '../../store.ts';
 import { compileQuery, type ResourceTable } from '../query-compiler.ts';
-import { DocTable, paged } from '../rows.ts';
-import type { SqlDb } from '../sql-db.ts';
+import { DocTable, fromJson, paged } from '../rows.ts';
+import type { Row, SqlDb } from '../sql-db.ts';
 import { raw, sql } from '../sql-fragment.ts';
 
 export const identityTable = new DocTable<Identity>('identities', [
@@ -38,6 +38,18 @@ export const identityResourceTable: ResourceTable = {
   },
 };
 
+/** Live identities in id order, a keyset page per round trip. */
+async function* scanLive<T extends { readonly id: string }>(db: SqlDb, batchSize: number, select: string, decode: (row: Row) => T): AsyncGenerator<readonly T[]> {
+  let after = '';
+  for (;;) {
+    const batch = (await db.all(`SELECT ${select} FROM identities WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?`, [after, batchSize])).map(decode);
+    if (batch.length > 0) yield batch;
+    const last = batch[batch.length - 1];
+    if (!last || batch.length < batchSize) return;
+    after = last.id;
+  }
+}
+
 export function identityRepo(db: SqlDb): IdentityRepo {
   const t = identityTable;
   return {
@@ -53,16 +65,8 @@ export function identityRepo(db: SqlDb): IdentityRepo {
       const from = sql`identities t WHERE t.connector_id = ${connectorId}${live} AND ${q.where}`;
       return paged(db, { select: 't.doc, t.resource', from, orderBy: q.orderBy }, spec.page, t.decode);
     },
-    async *scan(batchSize: number) {
-      let after = '';
-      for (;;) {
-        const batch = await t.many(db, 'deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?', [after, batchSize]);
-        if (batch.length > 0) yield batch;
-        const last = batch[batch.length - 1];
-        if (!last || batch.length < batchSize) return;
-        after = last.id;
-      }
-    },
+    scan: (batchSize: number) => scanLive(db, batchSize, t.selectList, t.decode),
+    scanHeads: (batchSize: number) => scanLive(db, batchSize, 'doc', (r) => fromJson<IdentityHead>(r['doc'])),
     async insert(identity: Identity) {
       await db.runGuarded(t.insertSql, t.values(identity));
     },

@@ -1,10 +1,20 @@
 import type { InboxId } from '../../../domain/ids.ts';
 import { INBOX_STATUSES, type InboxEvent, type InboxStatus } from '../../../domain/inbox-event.ts';
-import type { InboxRepo } from '../../store.ts';
+import type { InboxConnectorStats, InboxRepo } from '../../store.ts';
 import { fromJson, optional } from '../rows.ts';
 import type { Row, SqlDb } from '../sql-db.ts';
 
 const COLUMNS = 'id, connector_id, dedupe_key, channel, content_type, body, headers, received_at, status, attempts, processed_at, error';
+
+/** Each reads one partial index of migration 3 (its predicate repeated verbatim). */
+const PENDING_BY_CONNECTOR_SQL = `SELECT connector_id, count(*) AS n, min(received_at) AS oldest FROM inbox
+  WHERE status = 'pending' GROUP BY connector_id`;
+const HANDLED_SINCE_SQL = `SELECT connector_id, status, count(*) AS n FROM inbox
+  WHERE processed_at IS NOT NULL AND processed_at >= ? GROUP BY connector_id, status`;
+const LAST_ERROR_SQL = `SELECT status, error, processed_at FROM inbox
+  WHERE connector_id = ? AND status IN ('unrecognised', 'failed') AND processed_at >= ? ORDER BY processed_at DESC LIMIT 1`;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const INSERT_SQL = `INSERT INTO inbox (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector_id, dedupe_key) DO NOTHING`;
 
@@ -47,10 +57,41 @@ export function inboxRepo(db: SqlDb): InboxRepo {
     async markDone(id, status, at, error) {
       await db.run('UPDATE inbox SET status = ?, processed_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?', [status, at, error ?? null, id]);
     },
+    async markDoneIfPending(id, status, at, error) {
+      const changed = await db.run(
+        `UPDATE inbox SET status = ?, processed_at = ?, error = ?, attempts = attempts + 1
+          WHERE id = (SELECT id FROM inbox WHERE id = ? AND status = 'pending'${db.dialect.skipLocked})`,
+        [status, at, error ?? null, id],
+      );
+      return changed > 0;
+    },
     async countByStatus() {
       const counts = Object.fromEntries(INBOX_STATUSES.map((s) => [s, 0])) as Record<InboxStatus, number>;
       for (const r of await db.all('SELECT status, count(*) AS n FROM inbox GROUP BY status')) counts[r['status'] as InboxStatus] = Number(r['n']);
       return counts;
+    },
+    async connectorStats(since: string) {
+      const byId = new Map<string, Mutable<InboxConnectorStats>>();
+      const of = (id: string) => {
+        let s = byId.get(id);
+        if (!s) byId.set(id, (s = { connectorId: id, pending: 0, processed: 0, unrecognised: 0, failed: 0 }));
+        return s;
+      };
+      for (const r of await db.all(PENDING_BY_CONNECTOR_SQL)) {
+        const s = of(r['connector_id'] as string);
+        s.pending = Number(r['n']);
+        s.oldestPendingAt = r['oldest'] as string;
+      }
+      for (const r of await db.all(HANDLED_SINCE_SQL, [since])) {
+        const status = r['status'] as InboxStatus;
+        if (status !== 'pending') of(r['connector_id'] as string)[status] = Number(r['n']);
+      }
+      for (const s of byId.values()) {
+        if (s.unrecognised + s.failed === 0) continue;
+        const r = await db.get(LAST_ERROR_SQL, [s.connectorId, since]);
+        if (r) s.lastError = { status: r['status'] as 'unrecognised' | 'failed', error: (r['error'] as string | null) ?? '', at: r['processed_at'] as string };
+      }
+      return [...byId.values()].sort((a, b) => (a.connectorId < b.connectorId ? -1 : a.connectorId > b.connectorId ? 1 : 0));
     },
   };
 }

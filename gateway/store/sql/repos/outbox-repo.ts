@@ -30,6 +30,26 @@ export function decodeOutbox(r: Row): OutboxMessage {
   };
 }
 
+/**
+ * Mapping health. The backlog reads the claim index of connector (migration 2: its predicate verbatim, as in
+ * outbox-claim-sql.ts) and computes "due" as the claim does; failures read only failed and abandoned rows;
+ * deliveries read ix_outbox_delivered (migration 3).
+ */
+const BACKLOG_SQL = `SELECT connector_id, count(*) AS n, min(created_at) AS oldest,
+    min(CASE WHEN (status IN ('queued', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?)
+      THEN created_at END) AS oldest_due
+  FROM outbox WHERE status IN ('queued', 'failed', 'sending') GROUP BY connector_id ORDER BY connector_id`;
+const FAILURES_SQL = `SELECT connector_id, status, n, recent, last_error, updated_at FROM (
+    SELECT connector_id, status, last_error, updated_at,
+      count(*) OVER (PARTITION BY connector_id, status) AS n,
+      sum(CASE WHEN updated_at >= ? THEN 1 ELSE 0 END) OVER (PARTITION BY connector_id, status) AS recent,
+      row_number() OVER (PARTITION BY connector_id, status ORDER BY updated_at DESC, id DESC) AS rn
+    FROM outbox WHERE status IN ('failed', 'abandoned')) w
+  WHERE rn = 1 ORDER BY connector_id, status`;
+const DELIVERED_SINCE_SQL = `SELECT count(*) AS n FROM outbox WHERE connector_id = ? AND status = 'delivered' AND delivered_at >= ?`;
+const LAST_DELIVERED_SQL = `SELECT delivered_at FROM outbox
+  WHERE connector_id = ? AND status = 'delivered' AND delivered_at IS NOT NULL ORDER BY delivered_at DESC LIMIT 1`;
+
 const byAge = (a: OutboxMessage, b: OutboxMessage) =>
   a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
@@ -95,6 +115,23 @@ export function outboxRepo(db: SqlDb): OutboxRepo {
     async stats() {
       const rows = await db.all('SELECT connector_id, status, count(*) AS n FROM outbox GROUP BY connector_id, status ORDER BY connector_id, status');
       return rows.map((r) => ({ connectorId: r['connector_id'] as string, status: r['status'] as OutboxStatus, count: Number(r['n']) }));
+    },
+    async backlog(now) {
+      return (await db.all(BACKLOG_SQL, [now, now])).map((r) => ({
+        connectorId: r['connector_id'] as string, undelivered: Number(r['n']), oldestCreatedAt: r['oldest'] as string,
+        oldestDueCreatedAt: optional(r['oldest_due']),
+      }));
+    },
+    async failures(since) {
+      return (await db.all(FAILURES_SQL, [since])).map((r) => ({
+        connectorId: r['connector_id'] as string, status: r['status'] as 'failed' | 'abandoned', count: Number(r['n']),
+        since: Number(r['recent']), lastError: (r['last_error'] as string | null) ?? '', lastAt: r['updated_at'] as string,
+      }));
+    },
+    async deliveries(connectorId, since) {
+      const n = await db.get(DELIVERED_SINCE_SQL, [connectorId, since]);
+      const last = await db.get(LAST_DELIVERED_SQL, [connectorId]);
+      return { count: Number(n?.['n'] ?? 0), lastDeliveredAt: optional(last?.['delivered_at']) };
     },
   };
 }

@@ -33,5 +33,14 @@ export function tokenRepo(db: SqlDb): TokenRepo {
         return true;
       });
     },
+    touch(id: TokenId, at: string) {
+      return db.atomic(async (tx) => {
+        const token = await t.one(tx, 'id = ?', [id]);
+        if (!token) return false;
+        if (token.lastUsedAt !== undefined && token.lastUsedAt >= at) return true;
+        await tx.run(t.updateSql, t.updateValues({ ...token, lastUsedAt: at }));
+        return true;
+      });
+    },
   };
 }
