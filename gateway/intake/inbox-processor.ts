@@ -20,7 +20,7 @@ export interface InboxProcessorDeps {
 }
 
 export interface InboxProcessor {
-  /** Processes up to one batch of pending events; resolves with how many it finished. */
+  /** Processes up to one batch of pending events; resolves with how many it finished (not those another replica took). */
   runOnce(): Promise<number>;
   start(): void;
   stop(): Promise<void>;
@@ -41,6 +41,10 @@ async function normaliseRow(row: InboxEvent, profile: CompiledProfile | undefine
  * its final status commit in one transaction, so a crash leaves it pending and it is processed again whole.
  * Recognised and deliberately ignored rows become `processed`; the rest `unrecognised` with reasons (visible in
  * the console), or `failed` when processing itself broke.
+ *
+ * Replicas sharing one database may list the same pending rows: each transaction first claims its row
+ * (`inbox.markDoneIfPending`), and one that finds the row settled, or being settled by another replica, writes
+ * nothing. So a row's canonical events are appended once however many processors run.
  */
 export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
   const metrics = intakeMetrics(deps.registry);
@@ -50,19 +54,22 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
-  async function processRow(row: InboxEvent): Promise<void> {
+  /** false: another replica settled the row (or is settling it now); nothing was written. */
+  async function processRow(row: InboxEvent): Promise<boolean> {
     const at = new Date(deps.clock.now()).toISOString();
     let result: NormaliseResult;
     try {
       result = await normaliseRow(row, deps.profileFor(row.connectorId));
     } catch (e) {
       log.error({ err: e, inboxId: row.id, connectorId: row.connectorId }, 'normalisation failed');
-      await deps.store.inbox.markDone(row.id, 'failed', at, 'normalisation failed unexpectedly');
+      if (!(await deps.store.inbox.markDoneIfPending(row.id, 'failed', at, 'normalisation failed unexpectedly'))) return false;
       metrics.inboxProcessed.inc({ connector: row.connectorId, status: 'failed' });
-      return;
+      return true;
     }
     const status = result.status === 'unrecognised' ? 'unrecognised' : 'processed';
-    await deps.store.transaction(async (tx) => {
+    const claimed = await deps.store.transaction(async (tx) => {
+      const error = status === 'unrecognised' ? result.reasons.join('; ').slice(0, 2000) : undefined;
+      if (!(await tx.inbox.markDoneIfPending(row.id, status, at, error))) return false;
       for (const event of result.events) {
         await tx.events.append({
           type: 'pam.event',
@@ -72,16 +79,22 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
           occurredAt: at,
         });
       }
-      await tx.inbox.markDone(row.id, status, at, status === 'unrecognised' ? result.reasons.join('; ').slice(0, 2000) : undefined);
+      return true;
     });
+    if (!claimed) {
+      log.debug({ inboxId: row.id, connectorId: row.connectorId }, 'inbox event settled by another replica');
+      return false;
+    }
     metrics.inboxProcessed.inc({ connector: row.connectorId, status });
     if (status === 'unrecognised') log.info({ inboxId: row.id, connectorId: row.connectorId, reasons: result.reasons }, 'inbox event not recognised');
+    return true;
   }
 
   async function runOnce(): Promise<number> {
     const rows = await deps.store.inbox.listPending(batchSize);
-    for (const row of rows) await processRow(row);
-    return rows.length;
+    let finished = 0;
+    for (const row of rows) if (await processRow(row)) finished++;
+    return finished;
   }
 
   async function loop(): Promise<void> {

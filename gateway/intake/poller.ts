@@ -45,9 +45,23 @@ export interface PollerDeps {
   readonly registry: Registry;
 }
 
+/** Pages read and rows stored by one round; `elsewhere` when another replica was polling the connector (nothing read). */
+export interface PollRound {
+  readonly pages: number;
+  readonly stored: number;
+  readonly elsewhere?: true;
+}
+
+/** Stores that hold a named lock across replicas (PostgreSQL); the others serve one process and need none. */
+interface AdvisoryLocking {
+  tryAdvisoryLock(name: string): Promise<{ release(): Promise<void> } | undefined>;
+}
+
+const locksAcrossReplicas = (store: Store): store is Store & AdvisoryLocking => typeof (store as Partial<AdvisoryLocking>).tryAdvisoryLock === 'function';
+
 export interface Poller {
   /** Reads pages until caught up; each page's inbox rows and the new cursor commit in one transaction. */
-  runOnce(): Promise<Result<{ readonly pages: number; readonly stored: number }, ConnectorError>>;
+  runOnce(): Promise<Result<PollRound, ConnectorError>>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -58,6 +72,12 @@ export const cursorName = (connectorId: string): string => `poll:${connectorId}`
  * A poller for a vendor without push. The cursor is durable and moves only together with the rows it covers,
  * so a restart resumes exactly where the last committed page ended: no gap, no repeat (and a repeat would
  * still be caught by the inbox dedupe key).
+ *
+ * Several replicas poll one connector in turns: a round holds the advisory lock `poll:<connector>` (PostgreSQL;
+ * a replica that finds it held skips the round, and a replica that dies releases it with its connection), and
+ * each page commits only if the cursor is still the one the page was read after (`cursors.lock`): a page read
+ * from a cursor that moved meanwhile is dropped and reading goes on from the new cursor, so the cursor never
+ * moves back and no page is stored twice.
  */
 export function createPoller(options: PollerOptions, deps: PollerDeps): Poller {
   const metrics = intakeMetrics(deps.registry);
@@ -69,7 +89,18 @@ export function createPoller(options: PollerOptions, deps: PollerDeps): Poller {
   let running: Promise<unknown> | undefined;
   let stopped = true;
 
-  async function runOnce(): Promise<Result<{ pages: number; stored: number }, ConnectorError>> {
+  async function runOnce(): Promise<Result<PollRound, ConnectorError>> {
+    if (!locksAcrossReplicas(deps.store)) return pollPages();
+    const lock = await deps.store.tryAdvisoryLock(name);
+    if (!lock) return { ok: true, value: { pages: 0, stored: 0, elsewhere: true } };
+    try {
+      return await pollPages();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async function pollPages(): Promise<Result<PollRound, ConnectorError>> {
     let pages = 0;
     let stored = 0;
     for (; pages < (options.maxPagesPerRun ?? 100); ) {
@@ -78,6 +109,7 @@ export function createPoller(options: PollerOptions, deps: PollerDeps): Poller {
       if (!page.ok) return page;
       pages++;
       const inserted = await deps.store.transaction(async (tx) => {
+        if ((await tx.cursors.lock(name)) !== cursor) return undefined;
         let n = 0;
         for (const item of page.value.items) {
           const outcome = await recordInbound(tx, {
@@ -89,6 +121,10 @@ export function createPoller(options: PollerOptions, deps: PollerDeps): Poller {
         if (page.value.nextCursor !== undefined && page.value.nextCursor !== cursor) await tx.cursors.set(name, page.value.nextCursor);
         return n;
       });
+      if (inserted === undefined) {
+        log.debug({ cursor }, 'the cursor moved while the page was read (another poller); page dropped');
+        continue;
+      }
       stored += inserted;
       metrics.deliveries.inc({ connector: options.connectorId, channel: 'poll', outcome: 'accepted', reason: '' }, inserted);
       if (page.value.items.length > inserted) {

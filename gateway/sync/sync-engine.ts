@@ -2,7 +2,8 @@
  * The sync engine: consumes domain events in `seq` order (so events of one subject are handled in order) and
  * applies each through its handler. The durable cursor `sync-engine` advances in the SAME transaction as the
  * effects of the events it covers, so a restart resumes exactly after what was committed: nothing twice,
- * nothing skipped. A second engine on the same store finds the cursor moved and backs off (no double effect).
+ * nothing skipped. Each transaction first locks the cursor (`cursors.lock`), so engines on several replicas take
+ * turns: one that finds the cursor moved while it waited backs off and reads on from there (no double effect).
  *
  * It reacts promptly: `wake()` (called by whoever commits events, e.g. after a SCIM write) runs a pass at once;
  * a short fallback poll of the event log catches the rest. Timers end expired assignments and elevation windows
@@ -90,7 +91,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const s: SyncTx[] = [];
     const done = await store.transaction(async (tx) => {
       const started = performance.now();
-      const at = Number((await tx.cursors.get(SYNC_CURSOR)) ?? '0');
+      const at = Number((await tx.cursors.lock(SYNC_CURSOR)) ?? '0');
       if (at !== from) throw new CursorMoved();
       const nowMs = deps.clock.now();
       const ctx: SyncTx = { tx, env: deps, now: isoAt(deps.clock), nowMs, set: deps.mappings(), enqueued: 0 };
@@ -130,6 +131,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         failures.delete(e.seq);
         metrics?.failures.inc({ type: e.type });
         await store.transaction(async (tx) => {
+          if (Number((await tx.cursors.lock(SYNC_CURSOR)) ?? '0') !== cursor) throw new CursorMoved();
           const nowMs = deps.clock.now();
           await ledger({ tx, env: deps, now: isoAt(deps.clock), nowMs, set: undefined, enqueued: 0 }, 'sync.event.failed', `event:${e.seq}`, {
             seq: e.seq, type: e.type, subject: e.subject, error: (err as Error).message ?? String(err),
@@ -159,7 +161,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const nowMs = deps.clock.now();
     const secretPass = nowMs - lastSecretPass >= o.secretAgeIntervalMs;
     if (secretPass) lastSecretPass = nowMs;
-    const enqueued = await runTimers({ store, env: deps, secretPass });
+    const enqueued = await runTimers({ store, env: deps, secretPass, lock: SYNC_CURSOR });
     if (enqueued > 0) deps.onOutbox?.();
   }
 

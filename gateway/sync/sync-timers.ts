@@ -3,6 +3,11 @@
  * engine turns into a revocation, like any other removal), elevation windows that ended are closed at PAM,
  * revocations still unverified after the grace period raise `revocation-pending`, and a periodic pass checks the
  * secret age of every non-human identity.
+ *
+ * Several replicas run these timers over one database: each transaction first locks the engine's cursor (the
+ * name given as `lock`), so timer transactions take turns with each other and with the engine's batches, and
+ * each re-reads its row under that lock and acts only when it still applies (an assignment still active, a
+ * window still open, a revocation still unverified). A second replica reaching the same expiry finds it done.
  */
 import { isoAt } from '../domain/clock.ts';
 import { isNonHuman } from '../domain/identity.ts';
@@ -16,11 +21,20 @@ import { msBetween } from '../domain/iso-time.ts';
 
 const LIMIT = 200;
 
-export async function runTimers(deps: { store: Store; env: SyncEnvironment; secretPass: boolean }): Promise<number> {
+export interface TimerDeps {
+  readonly store: Store;
+  readonly env: SyncEnvironment;
+  readonly secretPass: boolean;
+  /** The cursor every timer transaction locks first (the sync engine's). */
+  readonly lock: string;
+}
+
+export async function runTimers(deps: TimerDeps): Promise<number> {
   const { store, env } = deps;
   let enqueued = 0;
   const inTx = async (fn: (s: SyncTx) => Promise<void>): Promise<void> => {
     await store.transaction(async (tx) => {
+      await tx.cursors.lock(deps.lock);
       const s: SyncTx = { tx, env, now: isoAt(env.clock), nowMs: env.clock.now(), set: env.mappings(), enqueued: 0 };
       await fn(s);
       enqueued += s.enqueued;
@@ -51,7 +65,9 @@ export async function runTimers(deps: { store: Store; env: SyncEnvironment; secr
   ].filter((r) => msBetween(r.createdAt, now) >= DEFAULT_FINDING_POLICY.revocationGraceSeconds * 1000);
   if (stuck.length > 0) {
     await inTx(async (s) => {
-      for (const r of stuck) {
+      for (const listed of stuck) {
+        const r = await s.tx.revocations.get(listed.id);
+        if (!r || (r.status !== 'pending' && r.status !== 'in-progress')) continue;
         const identity = r.identityId ? await s.tx.identities.get(r.identityId) : undefined;
         const f = revocationPending(r, s.now, DEFAULT_FINDING_POLICY.revocationGraceSeconds, identity);
         if (f) await raiseFinding(s, f);
