@@ -145,6 +145,45 @@ export interface EvidenceExport {
   readonly body: string;
 }
 
+/** ok / degraded / failing, from the thresholds in docs/admin-api.md (gateway/admin/health-status.ts). */
+export type HealthStatus = 'ok' | 'degraded' | 'failing';
+
+/** The newest error of one source: an inbox delivery (`unrecognised`/`failed`) or an outbox message (`failed`/`abandoned`). */
+export interface HealthError {
+  readonly status: 'unrecognised' | 'failed' | 'abandoned';
+  readonly error: string;
+  readonly at: string;
+}
+
+/** How far behind things are; every age in seconds at the response's `at`. */
+export interface HealthLag {
+  /** Inbox deliveries received and not processed yet, and the age of the oldest. */
+  readonly intakePending: number;
+  readonly intakeOldestAgeSeconds?: number | undefined;
+  /** Outbox messages not yet delivered (queued, sending, failed), the age of the oldest, and of the oldest one due now. */
+  readonly outboundUndelivered: number;
+  readonly outboundOldestAgeSeconds?: number | undefined;
+  readonly outboundOldestDueAgeSeconds?: number | undefined;
+}
+
+/** Errors in the error window (`MappingHealth.errorWindow`) and the error rate over the same window. */
+export interface HealthErrors {
+  /** Inbox deliveries handled in the window that were not recognised, or failed. */
+  readonly inboxUnrecognised: number;
+  readonly inboxFailed: number;
+  readonly lastInboxError?: HealthError | undefined;
+  /** Outbox messages now `failed` (retrying), and dead letters now (whenever they were abandoned). */
+  readonly outboxFailed: number;
+  readonly deadLetters: number;
+  readonly lastOutboxError?: HealthError | undefined;
+  /** In the window: inbox unrecognised + failed, outbox messages failed or abandoned (by their last failure). */
+  readonly errors: number;
+  /** In the window: inbox deliveries handled + outbox messages delivered, failed or abandoned. */
+  readonly handled: number;
+  /** errors / handled; null when nothing was handled. */
+  readonly rate: number | null;
+}
+
 export interface ConnectorHealth {
   readonly connectorId: string;
   readonly kind?: 'iga' | 'pam' | undefined;
@@ -156,6 +195,11 @@ export interface ConnectorHealth {
   readonly recentEvents: number;
   readonly lastEventAt?: string | undefined;
   readonly lastDeliveredAt?: string | undefined;
+  readonly lag: HealthLag;
+  readonly errors: HealthErrors;
+  readonly status: HealthStatus;
+  /** Why the status is not ok (empty when ok). */
+  readonly reasons: readonly string[];
 }
 
 export interface MappingHealthRow {
@@ -166,14 +210,41 @@ export interface MappingHealthRow {
   readonly deadLetters: number;
   readonly recentEvents: number;
   readonly lastEventAt?: string | undefined;
+  /** Newest delivery to any of its connectors (its last successful outbound sync). */
+  readonly lastDeliveredAt?: string | undefined;
   readonly openFindings: number;
+  /** Over its connectors: counts summed, ages the largest. */
+  readonly lag: HealthLag;
+  /** Over its connectors: counts summed, the newest errors, the rate of the sums. */
+  readonly errors: HealthErrors;
+  /** The worst of its connectors' statuses, and degraded for open `mapping-unresolved` findings. */
+  readonly status: HealthStatus;
+  /** Its own reasons, then each connector's reasons prefixed with `<connectorId>: `. */
+  readonly reasons: readonly string[];
+}
+
+/** The sync engine's position in the domain event log. */
+export interface SyncEngineLag {
+  readonly lastSeq: number;
+  readonly cursor: number;
+  /** Events appended and not consumed yet (lastSeq − cursor). */
+  readonly behind: number;
+  /** Age of the oldest event not consumed yet (absent when none). */
+  readonly oldestUnconsumedAgeSeconds?: number | undefined;
+  readonly status: HealthStatus;
+  readonly reasons: readonly string[];
 }
 
 export interface MappingHealth {
+  /** When the figures were computed (the gateway's clock); ages are measured from it. */
+  readonly at: string;
   readonly connectors: readonly ConnectorHealth[];
   readonly mappings: readonly MappingHealthRow[];
-  /** How many recent domain events the figures were computed from. */
+  /** How many recent domain events the event figures (recentEvents, lastEventAt) were computed from. */
   readonly window: number;
+  /** The time window of the error figures: from `since` to `at`. */
+  readonly errorWindow: { readonly since: string; readonly hours: number };
+  readonly syncEngine: SyncEngineLag;
 }
 
 export interface HealthSummary {

@@ -54,6 +54,14 @@ describe('console in Chromium', () => {
     expect(await page.evaluate(() => document.cookie)).toBe('');
   });
 
+  it('shows mapping health with lag and error columns and a status whose reasons are its tooltip', async () => {
+    const table = page.getByRole('table', { name: /^Per mapping/ });
+    const badge = table.locator('tbody tr', { hasText: 'cyberark-safes' }).locator('.badge');
+    await expect.poll(() => badge.textContent()).toBe('failing');
+    expect(await badge.getAttribute('title')).toContain('cyberark-prod: 1 dead letter');
+    expect(await table.locator('thead').textContent()).toMatch(/Intake lag.*Outbound lag.*Errors/);
+  });
+
   it('lists seeded findings with server-side filtering and shows the detail with framework tags', async () => {
     await page.getByRole('link', { name: 'Findings' }).click();
     const table = page.getByRole('table', { name: 'Findings' });

@@ -93,5 +93,12 @@ describe('mappings through the admin API', () => {
     expect(cyberark).toMatchObject({ kind: 'pam', pending: expect.any(Number), deadLetters: expect.any(Number) });
     expect(cyberark.pending + cyberark.deadLetters).toBe(2);
     expect(body.mappings.find((m: { mapping: string }) => m.mapping === 'cyberark-safes')).toMatchObject({ connectors: ['sailpoint', 'cyberark-prod'], openFindings: 1 });
+    // The seeded dead letter fails the connector and the mapping; the open mapping-unresolved finding degrades the mapping.
+    expect(cyberark).toMatchObject({ status: 'failing', errors: { deadLetters: 1, lastOutboxError: { status: 'abandoned', error: 'HTTP 503 from CyberArk after 8 attempts' } } });
+    expect(cyberark.reasons[0]).toBe('1 dead letter');
+    const mapping = body.mappings.find((m: { mapping: string }) => m.mapping === 'cyberark-safes');
+    expect(mapping.status).toBe('failing');
+    expect(mapping.reasons).toEqual(expect.arrayContaining(['1 open mapping-unresolved finding', 'cyberark-prod: 1 dead letter']));
+    expect(body.connectors.find((c: { connectorId: string }) => c.connectorId === 'sailpoint')).toMatchObject({ errors: { handled: 1, errors: 0, rate: 0 } });
   });
 });
