@@ -31,6 +31,18 @@ export interface GrantInput {
   readonly idempotencyKey: string;
 }
 
+/** Set a principal's permissions on a target it already holds to exactly `permissions` (profile action `update-permissions`). */
+export interface UpdatePermissionsInput {
+  readonly target: TargetRef;
+  readonly principal: string;
+  readonly permissions: readonly string[];
+  /** The vendor's id of the grant, when its update call needs it (Delinea secret permissions). */
+  readonly externalId?: string | undefined;
+  /** ISO time when a time-bound grant ends, for vendors whose update call restates it. */
+  readonly validUntil?: string | undefined;
+  readonly idempotencyKey: string;
+}
+
 export interface RevokeInput {
   readonly target: TargetRef;
   readonly principal: string;
@@ -80,6 +92,8 @@ export interface PamConnector {
   checkHealth(): Promise<ConnectorResult<{ readonly latencyMs: number }>>;
   grant(input: GrantInput): Promise<ConnectorResult<Done>>;
   revoke(input: RevokeInput): Promise<ConnectorResult<Done>>;
+  /** A permanent failure when the vendor's profile has no `update-permissions` action. */
+  updatePermissions(input: UpdatePermissionsInput): Promise<ConnectorResult<Done>>;
   readBack(input: { readonly target: TargetRef; readonly principal: string }): Promise<ConnectorResult<{ readonly present: boolean; readonly access?: ObservedAccess | undefined }>>;
   /**
    * Every access path (of one target, when the vendor lists per container), one page per iteration; throws

@@ -185,6 +185,12 @@ export function createProfileConnector(options: ProfileConnectorOptions, deps: {
       }
       return done(await execute('revoke', base));
     },
+    async updatePermissions(input) {
+      return done(await execute('update-permissions', {
+        ...targetInput(input.target), principal: input.principal, permissions: [...input.permissions], externalId: input.externalId,
+        expiresAt: input.validUntil, expiresAtEpoch: unixSeconds(input.validUntil), idempotencyKey: input.idempotencyKey,
+      }));
+    },
     async readBack(input) {
       const r = await readBackRaw(input.target, input.principal);
       if (!r.ok) return r;

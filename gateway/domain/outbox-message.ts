@@ -4,7 +4,7 @@ import type { ConnectorId, OutboxId } from './ids.ts';
 export const OUTBOX_STATUSES = ['queued', 'sending', 'delivered', 'failed', 'abandoned'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-export const OUTBOUND_ACTIONS = ['grant', 'revoke', 'read-back', 'approve-elevation', 'deny-elevation', 'end-elevation', 'notify-iga', 'list-inventory'] as const;
+export const OUTBOUND_ACTIONS = ['grant', 'revoke', 'read-back', 'approve-elevation', 'deny-elevation', 'end-elevation', 'notify-iga', 'list-inventory', 'update-permissions'] as const;
 export type OutboundAction = (typeof OUTBOUND_ACTIONS)[number];
 
 /**

@@ -41,6 +41,13 @@ export async function runAction(connector: PamConnector, message: OutboxMessage)
       if (!t || !principal) return bad('revoke payload needs target {kind, ref} and principal');
       return wrap(connector.revoke({ target: t, principal, externalId: str(p, 'externalId'), idempotencyKey }));
     }
+    case 'update-permissions': {
+      const t = target(p);
+      const principal = str(p, 'principal');
+      if (!t || !principal || !Array.isArray(p.permissions)) return bad('update-permissions payload needs target {kind, ref}, principal and permissions');
+      const permissions = p.permissions.filter((x): x is string => typeof x === 'string');
+      return wrap(connector.updatePermissions({ target: t, principal, permissions, externalId: str(p, 'externalId'), validUntil: str(p, 'validUntil'), idempotencyKey }));
+    }
     case 'read-back': {
       const t = target(p);
       const principal = str(p, 'principal');

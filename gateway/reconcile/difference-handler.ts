@@ -4,21 +4,27 @@
  * finding and, per `drift`, left alone (`alert`), revoked through the revocation saga and the outbox (`revoke`),
  * or put to a person and proposed to IGA (`propose`). Approved standing access PAM lacks is granted again
  * (`conflict: iga-wins | manual`) or, when PAM is the authority (`pam-wins`), its removal is carried to IGA.
+ * Permissions PAM lacks on a path it has are restored with the vendor's `update-permissions` call through the
+ * outbox when the profile has one (and PAM is not the authority); otherwise the shortfall stays in the ledger and
+ * in a `pam-grant-without-entitlement` finding (difference `permission-mismatch`, evidence `missing`) a person sees.
  * A path both sides changed since Lockstep last recorded it in step (the stored grant's `updatedAt`), or one
  * whose revoked approval is covered by an exception, is a conflict instead: nothing is done to it until someone
  * decides.
  */
 import type { MappingSet } from '../../mappings/lib/index.ts';
 import { type DesiredConflict, detectBothSidesChanged, detectRevokedWithException, detectUnapprovedGrant, type ExceptionRecord } from '../domain/conflict-rules.ts';
+import type { Assignment } from '../domain/assignment.ts';
 import type { DesiredFinding } from '../domain/desired-finding.ts';
 import { type DriftIntent, type DriftPolicy, planDrift } from '../domain/drift-policy.ts';
 import { grantWithoutEntitlement } from '../domain/finding-rules.ts';
 import { type Grant, targetKey } from '../domain/grant.ts';
+import type { Identity } from '../domain/identity.ts';
 import { type IdentityId, isId } from '../domain/ids.ts';
 import { isBefore } from '../domain/iso-time.ts';
-import type { AccessDifference } from '../domain/reconciliation-diff.ts';
+import { type AccessDifference, samePermissions } from '../domain/reconciliation-diff.ts';
 import { pathKey } from '../domain/revocation-saga.ts';
 import type { StoreTx } from '../store/store.ts';
+import { mappedPaths } from '../sync/mapped-access.ts';
 import { startRevocation } from '../sync/revocation-writer.ts';
 import { supports, type SyncEnvironment, type SyncTx } from '../sync/sync-context.ts';
 import { send } from '../sync/sync-writes.ts';
@@ -36,6 +42,8 @@ export interface DifferenceCounts {
   revocations: number;
   proposals: number;
   conflictsOpened: number;
+  /** `update-permissions` calls queued (absent from reports of runs that queued none). */
+  permissionUpdates?: number;
 }
 
 export interface RunState {
@@ -134,7 +142,8 @@ async function excessAtPam(s: SyncTx, w: WriteEnv, run: RunState, d: Exclude<Acc
   const plan = planDrift(d, policy);
   const identity = await identityOfPrincipal(s.tx, o.principal);
   const key = pathKey(o.target, o.principal);
-  if (plan.finding) run.desired.push(findingFor(d, grant, identity, policy, mapping?.name));
+  const unrestored = d.kind === 'permission-mismatch' && d.missing.length > 0 ? whyNotRestored(s, o.target.connectorId, mapping?.conflict) : undefined;
+  if (plan.finding || unrestored) run.desired.push(findingFor(d, grant, identity, policy, mapping?.name, unrestored));
 
   const assignment = grant.assignmentId ? await s.tx.assignments.get(grant.assignmentId) : undefined;
   if (d.kind === 'unapproved-at-pam' && assignment && assignment.status !== 'active') {
@@ -153,14 +162,32 @@ async function excessAtPam(s: SyncTx, w: WriteEnv, run: RunState, d: Exclude<Acc
     if (c) return openConflict(w, run, c);
   }
   if (assignment && (await s.tx.revocations.listByAssignment(assignment.id)).some((x) => x.status === 'pending' || x.status === 'in-progress')) return;
-  for (const intent of plan.intents) await carryOut(s, w, run, intent, grant, identity?.id, identity?.connectorId);
+  for (const intent of plan.intents) {
+    if (intent.kind === 'set-permissions' && d.kind === 'permission-mismatch') await setPermissions(s, run, intent.permissions, d, grant, identity, unrestored);
+    else await carryOut(s, w, run, intent, grant, identity?.id, identity?.connectorId);
+  }
 }
 
-function findingFor(d: AccessDifference, grant: Grant, identity: Parameters<typeof grantWithoutEntitlement>[2], policy: DriftPolicy, mapping: string | undefined): DesiredFinding {
+/** Why approved permissions PAM lacks cannot be put back by this run; undefined when they can. */
+function whyNotRestored(s: SyncTx, connectorId: string, conflict: string | undefined): string | undefined {
+  if (conflict === 'pam-wins') return 'the mapping makes PAM the authority (conflict: pam-wins)';
+  if (!supports(s, connectorId, 'update-permissions')) {
+    const profile = s.env.connectors().find((c) => c.id === connectorId)?.profile ?? 'unknown';
+    return `the ${profile} profile has no update-permissions action (or the connector makes no outbound calls)`;
+  }
+  return undefined;
+}
+
+function findingFor(d: AccessDifference, grant: Grant, identity: Parameters<typeof grantWithoutEntitlement>[2], policy: DriftPolicy, mapping: string | undefined, unrestored?: string): DesiredFinding {
   const base = grantWithoutEntitlement(grant, [], identity)!;
   const evidence = { ...base.evidence, difference: d.kind, driftPolicy: policy, mapping: mapping ?? null, observedBy: 'reconciliation' };
   if (d.kind === 'permission-mismatch') {
-    return { ...base, evidence: { ...evidence, extra: d.extra, missing: d.missing, approved: d.expected.permissions }, summary: `${grant.principal} holds [${d.extra.join(', ')}] on ${targetKey(grant.target)} beyond what IGA approved` };
+    const detail = { ...evidence, extra: d.extra, missing: d.missing, approved: d.expected.permissions, ...(unrestored ? { missingNotRestored: unrestored } : {}) };
+    if (d.extra.length === 0) {
+      // Only a shortfall: nothing is exposed, but the holder lacks approved access and Lockstep cannot restore it.
+      return { ...base, severity: 'medium', evidence: detail, summary: `${grant.principal} lacks [${d.missing.join(', ')}] on ${targetKey(grant.target)} that IGA approved: ${unrestored ?? 'not restored'}` };
+    }
+    return { ...base, evidence: detail, summary: `${grant.principal} holds [${d.extra.join(', ')}] on ${targetKey(grant.target)} beyond what IGA approved` };
   }
   if (d.kind === 'mode-mismatch') {
     return { ...base, evidence, summary: `${grant.principal} has standing access to ${targetKey(grant.target)} where IGA approved just-in-time access only` };
@@ -195,13 +222,63 @@ async function carryOut(s: SyncTx, w: WriteEnv, run: RunState, intent: DriftInte
       }
       return;
     }
-    case 'set-permissions':
-      await s.tx.ledger.append({
-        at: s.now, actor: RECONCILE_ACTOR, action: 'reconcile.permissions-drift', subject: grant.id,
-        data: { path: key, observed: grant.permissions, approved: intent.permissions, note: 'profiles have no permission-update action: left for a person (finding open when PAM holds more)' },
-      });
-      return;
-    case 'grant':
+    case 'set-permissions': // setPermissions (it needs the difference)
+    case 'grant': // only for missing paths (missingAtPam)
       return;
   }
+}
+
+/**
+ * Brings a path PAM has to `wanted` (the drift plan's permissions): an `update-permissions` call through the outbox
+ * (a delivered one updates the stored grant, as a delivered grant does) and a `reconcile.permissions-drift` ledger
+ * entry saying what was queued. When approved permissions PAM lacks may not or cannot be restored (`unrestored`),
+ * they are left out of the call (PAM's removal stands under `pam-wins`) or no call is made (no such action), and
+ * the ledger entry says why; the path's finding (raised by the caller) shows it to a person.
+ */
+async function setPermissions(
+  s: SyncTx, run: RunState, wanted: readonly string[], d: Extract<AccessDifference, { kind: 'permission-mismatch' }>, grant: Grant,
+  identity: Identity | undefined, unrestored: string | undefined,
+): Promise<void> {
+  const key = pathKey(grant.target, grant.principal);
+  const connectorId = grant.target.connectorId;
+  const permissions = [...new Set(unrestored ? wanted.filter((p) => !d.missing.includes(p)) : wanted)].sort();
+  const callable = supports(s, connectorId, 'update-permissions');
+  const needed = callable && !samePermissions(permissions, grant.permissions);
+  const data: Record<string, unknown> = { path: key, observed: grant.permissions, approved: d.expected.permissions, missing: d.missing, extra: d.extra };
+  if (needed) {
+    const assignment = await approvingAssignment(s, grant, d.expected.assignmentIds, identity);
+    const assignmentId = assignment?.id;
+    const idempotencyKey = `reconcile:${run.runId}:permissions:${key}:${permissions.join(',')}`;
+    const inserted = await send(s, connectorId, 'update-permissions', idempotencyKey, 'grant', {
+      target: { kind: grant.target.kind, ref: grant.target.ref }, targetConnectorId: connectorId, principal: grant.principal, permissions,
+      externalId: grant.externalId, validUntil: assignment?.expiresAt, assignmentId, reason: 'reconciliation: permissions at PAM differ from the approved ones',
+    });
+    if (inserted) run.counts.permissionUpdates = (run.counts.permissionUpdates ?? 0) + 1;
+    Object.assign(data, { action: 'update-permissions', set: permissions, idempotencyKey, queued: inserted });
+  } else {
+    Object.assign(data, { action: 'none' });
+  }
+  if (unrestored) Object.assign(data, { missingNotRestored: unrestored, note: 'left for a person: see the pam-grant-without-entitlement finding of the path' });
+  await s.tx.ledger.append({ at: s.now, actor: RECONCILE_ACTOR, action: 'reconcile.permissions-drift', subject: grant.id, data });
+}
+
+/**
+ * The active assignment that approves the path (so that the delivered update is recorded on the grant, as a
+ * delivered grant is): the grant's own, one the diff names, else the principal's identity's first assignment whose
+ * mapping gives this standing path.
+ */
+async function approvingAssignment(s: SyncTx, grant: Grant, named: readonly string[], identity: Identity | undefined): Promise<Assignment | undefined> {
+  for (const id of [grant.assignmentId, ...named]) {
+    const a = isId('assignment', id) ? await s.tx.assignments.get(id) : undefined;
+    if (a?.status === 'active') return a;
+  }
+  if (!s.set || !identity) return undefined;
+  const principal = grant.principal.toLowerCase();
+  for (const a of await s.tx.assignments.listByIdentity(identity.id, { activeOnly: true })) {
+    const entitlement = await s.tx.entitlements.get(a.entitlementId);
+    if (!entitlement || entitlement.deletedAt) continue;
+    const { paths } = await mappedPaths(s.set, entitlement, identity);
+    if (paths.some((p) => p.mode === 'standing' && p.principal.toLowerCase() === principal && targetKey(p.target) === targetKey(grant.target))) return a;
+  }
+  return undefined;
 }

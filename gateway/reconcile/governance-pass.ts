@@ -2,7 +2,8 @@
  * The governance findings of a full pass, evaluated over state with the pure rules and reconciled against the
  * stored findings of the same kinds, so that each closes itself once its cause is gone and an expired exception
  * opens again: ownerless and overdue entitlements, unresolved mappings, ownerless non-human identities, stale
- * static secrets, unverified revocations, elevations used past their window and unreviewed break-glass use.
+ * static secrets, unverified revocations, elevations used past their window (still active, or ended since the
+ * previous run with sessions past it) and unreviewed break-glass use.
  */
 import type { DesiredFinding } from '../domain/desired-finding.ts';
 import type { Elevation } from '../domain/elevation.ts';
@@ -15,6 +16,7 @@ import { type ElevationId, isId } from '../domain/ids.ts';
 import { addMs } from '../domain/iso-time.ts';
 import type { Store } from '../store/store.ts';
 import { rotatedCursor } from '../sync/nhi-handler.ts';
+import { LAST_RUN_CURSOR } from './reconcile-run.ts';
 import type { AccessModel } from './access-model.ts';
 import type { ExpectedTally } from './expected-paths.ts';
 import { readLiveFindings } from '../findings/finding-writer.ts';
@@ -30,6 +32,11 @@ export const reviewedCursor = (elevationId: ElevationId): string => `elevation.r
 
 const ELEVATION_SCAN_LIMIT = 10_000;
 const PAGE = 500;
+/**
+ * Ended elevations are checked at least this far back (and back to the previous run when it is older), so that a
+ * session event that arrives late, after the run that followed the elevation's end, is still seen.
+ */
+export const ENDED_LOOK_BACK_MS = 24 * 3_600_000;
 
 export async function governanceFindings(deps: {
   readonly store: Store;
@@ -69,7 +76,9 @@ export async function governanceFindings(deps: {
     const reviewedAt = await store.cursors.get(reviewedCursor(e.id));
     const identity = e.identityId ? await store.identities.get(e.identityId) : undefined;
     const sessions = e.decision.outcome === 'allow'
-      ? (await store.evidence.listByAssignment(e.decision.assignmentId)).filter((s) => s.elevationId === e.id)
+      // Use of the elevation: sessions and checkouts. Its approval record is closed when the window is, which may
+      // be after the grace when the gateway was down; that is not use past the window.
+      ? (await store.evidence.listByAssignment(e.decision.assignmentId)).filter((s) => s.elevationId === e.id && s.kind !== 'approval')
       : [];
     out.push(
       elevationOverstay(e, sessions, now, policy.overstayGraceSeconds, { reviewed: reviewedAt !== undefined, ...(identity ? { identity } : {}) }),
@@ -79,10 +88,35 @@ export async function governanceFindings(deps: {
   return out.filter((f): f is DesiredFinding => f !== undefined);
 }
 
-/** Elevations still active past their window, and those that current findings are about. */
+/**
+ * Where the check of ended elevations starts: the previous run (`reconcile.lastRunAt`, written by reconcile-run.ts)
+ * or {@link ENDED_LOOK_BACK_MS} ago, whichever is earlier, less the overstay grace. Elevations whose window ended
+ * before that were checked by an earlier run: ended ones by this same query, ones still active past the window by
+ * `listEnding` (which raises the finding, and a live finding is checked on every run).
+ */
+export async function endedSince(store: Store, now: string, policy: FindingPolicy): Promise<string> {
+  const lookBack = addMs(now, -ENDED_LOOK_BACK_MS);
+  const lastRun = await store.cursors.get(LAST_RUN_CURSOR);
+  const from = lastRun !== undefined && lastRun < lookBack ? lastRun : lookBack;
+  return addMs(from, -policy.overstayGraceSeconds * 1000);
+}
+
+/**
+ * Elevations still active past their window, those that ended since the previous run (sessions may have run past
+ * the window although the elevation itself ended), and those that current findings are about.
+ */
 async function elevationsToCheck(store: Store, now: string, policy: FindingPolicy): Promise<Elevation[]> {
   const byId = new Map<string, Elevation>();
   for (const e of await store.elevations.listEnding(addMs(now, -policy.overstayGraceSeconds * 1000), ELEVATION_SCAN_LIMIT)) byId.set(e.id, e);
+  const since = await endedSince(store, now, policy);
+  let after: { windowEnd: string; id: ElevationId } | undefined;
+  for (let read = 0; read < ELEVATION_SCAN_LIMIT; read += PAGE) {
+    const page = await store.elevations.listEndedSince(since, PAGE, after);
+    for (const e of page) byId.set(e.id, e);
+    const last = page[page.length - 1];
+    if (page.length < PAGE || !last?.windowEnd) break;
+    after = { windowEnd: last.windowEnd, id: last.id };
+  }
   for (const f of await readLiveFindings(store, ['elevation-overstay', 'break-glass-unreviewed'])) {
     const id = f.subject['elevationId'];
     if (!isId('elevation', id) || byId.has(id)) continue;

@@ -129,5 +129,5 @@ async function grantOutcome(s: SyncTx, m: OutboxMessage, status: 'delivered' | '
   };
   await s.tx.grants.upsert(grant);
   await emit(s, 'grant.changed', grant.id, { grantId: grant.id, status: 'active', assignmentId, connectorId: m.connectorId });
-  await ledger(s, 'sync.grant.delivered', assignmentId, { grantId: grant.id, outboxId: m.id, connectorId: m.connectorId, target: `${t.kind}/${t.ref}`, principal });
+  await ledger(s, 'sync.grant.delivered', assignmentId, { grantId: grant.id, outboxId: m.id, action: m.action, permissions, connectorId: m.connectorId, target: `${t.kind}/${t.ref}`, principal });
 }

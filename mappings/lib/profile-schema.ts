@@ -96,7 +96,8 @@ export const requestSchema = z.strictObject({
   }).optional(),
 });
 
-export const OUTBOUND_ACTIONS = ['grant', 'revoke', 'read-back', 'list-inventory', 'approve-elevation', 'deny-elevation', 'end-elevation', 'notify-iga'] as const;
+/** `update-permissions` (optional): set a principal's permissions on a target it already holds to exactly the given list. */
+export const OUTBOUND_ACTIONS = ['grant', 'revoke', 'read-back', 'list-inventory', 'approve-elevation', 'deny-elevation', 'end-elevation', 'notify-iga', 'update-permissions'] as const;
 export type OutboundAction = (typeof OUTBOUND_ACTIONS)[number];
 
 export const actionSchema = z.union([requestSchema, z.array(requestSchema).min(1)]);

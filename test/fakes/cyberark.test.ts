@@ -67,6 +67,23 @@ describe('CyberArk PVWA fake', () => {
     expect(ca.calls.stateChanges().get('safe:Finance/member:bob')).toBe(2);
   });
 
+  it('updates a member\'s permissions (PUT …/Members/{name}/): state changed once per key, a repeat has no effect, unknown member 404', async () => {
+    await addBob('grant-1');
+    const update = (key: string, permissions: Record<string, boolean>) => fetch(`${ca.url}/PasswordVault/API/Safes/Finance/Members/BOB/`, {
+      method: 'PUT', headers: { authorization: token, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ permissions }),
+    });
+    const first = await update('perm-1', { retrieveAccounts: false, viewAuditLog: true });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ memberName: 'bob', membershipExpirationDate: 1767312000, permissions: { useAccounts: true, retrieveAccounts: false, listAccounts: true, viewAuditLog: true } });
+    expect(ca.state.member('Finance', 'bob')!.permissions).toMatchObject({ retrieveAccounts: false, viewAuditLog: true, useAccounts: true });
+    expect((await update('perm-1', { retrieveAccounts: false, viewAuditLog: true })).status).toBe(200);
+    expect(ca.calls.effectsByKey().get('perm-1')).toBe(1);
+    expect((await update('perm-2', { flyAccounts: true })).status).toBe(400);
+    const missing = await fetch(`${ca.url}/PasswordVault/API/Safes/Finance/Members/carol/`, { method: 'PUT', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ permissions: {} }) });
+    expect(missing.status).toBe(404);
+    expect(ca.calls.stateChanges().get('safe:Finance/member:bob')).toBe(2);
+  });
+
   it('rejects invalid permissions and unknown safes in the vendor error shape', async () => {
     const bad = await api('/Safes/Finance/Members', { method: 'POST', body: JSON.stringify({ memberName: 'x', permissions: { flyAccounts: true } }) });
     expect(bad.status).toBe(400);

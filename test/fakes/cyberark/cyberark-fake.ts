@@ -1,5 +1,6 @@
 /**
- * CyberArk PVWA REST fake: logon (session token in `Authorization`), safes and safe members with paging,
+ * CyberArk PVWA REST fake: logon (session token in `Authorization`), safes and safe members with paging (add,
+ * update — permissions given are set, others kept — and delete),
  * JIT administrative access, dual-control requests, live sessions, and the ISP audit stream for pollers.
  * Error bodies are `{ErrorCode, ErrorMessage}` as PVWA answers; the specific codes are modelled, not verified.
  */
@@ -184,9 +185,12 @@ export async function startCyberArkFake(opts: CyberArkFakeOptions = {}): Promise
       const permissions = parsePermissions(b.permissions);
       const expiry = b.membershipExpirationDate === undefined ? m.membershipExpirationDate : parseExpiry(b.membershipExpirationDate);
       if (permissions === undefined || expiry === undefined) return cyberArkError(400, 'CAWS00001E', 'Input parameter value is invalid.');
-      m.permissions = { ...m.permissions, ...permissions };
+      const next = { ...m.permissions, ...permissions };
+      const changed = expiry !== m.membershipExpirationDate || Object.entries(next).some(([k, v]) => m.permissions[k as keyof typeof m.permissions] !== v);
+      m.permissions = next;
       m.membershipExpirationDate = expiry;
-      req.effect(`safe:${safe.safeName}/member:${m.memberName.toLowerCase()}`);
+      // Like add (409) and delete (404), a repeated update that changes nothing has no effect.
+      if (changed) req.effect(`safe:${safe.safeName}/member:${m.memberName.toLowerCase()}`);
       return json(200, memberView(safe, m, clock.now()));
     }),
     route('DELETE', `${BASE}/Safes/:safeUrlId/Members/:memberName`, (req) => {

@@ -20,7 +20,7 @@ afterEach(async () => {
 describe('lockstep reconcile', () => {
   it('reads the configured PAM inventory, records findings and queues the drift revocation', async () => {
     fake = await startCyberArkFake();
-    fake.state.putMember('Finance', member('CORP\\bob'));
+    fake.state.putMember('Finance', member('CORP\\bob', ['useAccounts', 'retrieveAccounts', 'listAccounts']));
     fake.state.putMember('Finance', member('CORP\\mallory'));
     const dir = tempDir('lockstep-reconcile-cli-');
     fs.writeFileSync(path.join(dir, 'lockstep.json'), JSON.stringify({

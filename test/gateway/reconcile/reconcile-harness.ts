@@ -64,7 +64,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(mappings: readonly string[], opts: { igaOutbound?: boolean } = {}): Promise<Rig> {
+export async function startRig(mappings: readonly string[], opts: { igaOutbound?: boolean; /** Profile of the CyberArk connector (default `cyberark`). */ pamProfile?: string } = {}): Promise<Rig> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-reconcile-'));
   const mapDir = path.join(dir, 'mappings');
   fs.mkdirSync(mapDir);
@@ -77,11 +77,11 @@ export async function startRig(mappings: readonly string[], opts: { igaOutbound?
   const fake = await startCyberArkFake();
   fake.state.addSafe('Finance');
   const connector = createProfileConnector({
-    id: PAM, vendor: 'cyberark', profile: set.profiles.get('cyberark')!, baseUrl: fake.url,
+    id: PAM, vendor: 'cyberark', profile: set.profiles.get(opts.pamProfile ?? 'cyberark')!, baseUrl: fake.url,
     auth: { kind: 'cyberark-logon', username: 'lockstep', password: 'secret' }, timeoutMs: 5_000,
   }, { clock: { now: () => Date.now() } });
   const connectors: SyncConnector[] = [
-    { id: PAM, kind: 'pam', profile: 'cyberark', outbound: true },
+    { id: PAM, kind: 'pam', profile: opts.pamProfile ?? 'cyberark', outbound: true },
     { id: IGA, kind: 'iga', profile: 'iga-webhook', outbound: opts.igaOutbound ?? false },
   ];
   const env = { clock, random, logger, mappings: () => set, connectors: () => connectors };
