@@ -22,8 +22,10 @@ import { ensureAdminToken, requireAdminToken } from './http/admin-auth.ts';
 import { type Mount, createApp } from './http/app.ts';
 import { type ListeningServer, ListenError, listen } from './http/http-server.ts';
 import { Readiness } from './http/readiness.ts';
+import { type TokenUsage, createTokenUsage } from './http/token-usage.ts';
 import { type Logger, createLogger } from './observability/logger.ts';
 import { type Metrics, createMetrics } from './observability/metrics.ts';
+import { type StorageHealth, createStorageHealth } from './observability/storage-health.ts';
 import type { Store } from './store/store.ts';
 import { createScimRouter } from './scim/scim-router.ts';
 import { type MappingRegistry, createMappingRegistry } from './mapping-registry/mapping-registry.ts';
@@ -82,6 +84,10 @@ export interface WiringContext {
   readonly mappingDirs: readonly string[];
   /** Intake and outbox tuning from {@link GatewayOptions.intake}. */
   readonly intakeOptions?: IntakeWiringOptions | undefined;
+  /** Whether the store takes writes (entry points report faults to it; readiness check `storage`). */
+  readonly storage: StorageHealth;
+  /** Records when bearer tokens were last used. */
+  readonly tokenUsage: TokenUsage;
 }
 
 export interface Gateway {
@@ -129,6 +135,7 @@ function routeMounts(ctx: WiringContext): Mount[] {
           rateLimit: rate === 0 ? false : { capacity: rate * 2, refillPerSecond: rate },
         },
         baseUrl: publicUrl ? () => `${publicUrl}/scim/v2` : undefined,
+        storage: ctx.storage, tokenUsage: ctx.tokenUsage,
       }),
     },
     ...intake(ctx).mounts,
@@ -210,6 +217,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let shuttingDown = false;
   let adminToken: string | undefined;
   let wiring: WiringContext | undefined;
+  const storage = createStorageHealth({
+    clock, logger, probe: () => store.cursors.set('storage.probe', new Date(clock.now()).toISOString()),
+  });
+  const tokenUsage = createTokenUsage({ store, clock, logger });
   try {
     const readiness = new Readiness();
     readiness.register('store', () => (store.isReady() ? { ok: true } : { ok: false, reason: 'state store is not open and migrated' }));
@@ -217,16 +228,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       const status = watcher?.status() ?? { valid: true };
       return status.valid ? { ok: true } : { ok: false, reason: `configuration file is invalid: ${status.error.message}` };
     });
+    readiness.register('storage', () => storage.check());
     readiness.register('shutdown', () => (shuttingDown ? { ok: false, reason: 'shutting down' } : { ok: true }));
 
-    const adminAuth = requireAdminToken({ adminTokenHash: () => config.current().settings.adminTokenHash });
+    const adminAuth = requireAdminToken({ adminTokenHash: () => config.current().settings.adminTokenHash, onUsed: (hash) => tokenUsage.adminTokenUsed(hash) });
     const ctx: WiringContext = {
       env, environment, config, store, logger, metrics, readiness, clock, random, adminAuth, mappings, mappingDirs: sources.dirs, intakeOptions: options.intake,
+      storage, tokenUsage,
     };
     wiring = ctx;
+    readiness.register('connectors', () => {
+      const problems = intake(ctx).problems();
+      return problems.length === 0 ? { ok: true } : { ok: false, reason: problems.join('; ') };
+    });
     const app = createApp({
       logger, metrics, readiness, clock, random, version: VERSION,
-      maxInFlight: config.current().settings.maxInFlight,
+      maxInFlight: config.current().settings.maxInFlight, storage,
       mounts: [...routeMounts(ctx), ...(options.extraMounts ?? [])],
     });
     server = await listen(app, { host: environment.host, port: environment.port }).catch((e: unknown) => {
@@ -248,6 +265,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
     watcher?.close();
     await server?.close(0);
+    storage.stop();
+    await tokenUsage.flush();
     await store.close();
     throw e;
   }
@@ -267,6 +286,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       const { forced } = await listening.close(config.current().settings.shutdownGraceMs);
       if (forced) logger.warn('shutdown grace period ended; open connections were cut');
       watcher?.close();
+      storage.stop();
+      await tokenUsage.flush();
       await store.close();
       logger.info('gateway stopped');
     })();

@@ -127,6 +127,18 @@ export interface ConnectorView {
   readonly enabled: boolean;
   readonly inbound?: { readonly scheme: string } | undefined;
   readonly outbound?: { readonly baseUrl: string; readonly auth: string } | undefined;
+  /** IGA connectors: their SCIM tokens (never the token itself), with when each was last used. */
+  readonly tokens?: readonly TokenView[] | undefined;
+}
+
+export interface TokenView {
+  readonly id: string;
+  readonly label: string;
+  readonly createdAt: string;
+  readonly expiresAt?: string | undefined;
+  readonly revokedAt?: string | undefined;
+  /** Updated at most once a minute per token. */
+  readonly lastUsedAt?: string | undefined;
 }
 
 export type ReplayInput = { readonly id: string } | { readonly connectorId: string } | { readonly all: true };

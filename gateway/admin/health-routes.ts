@@ -1,6 +1,9 @@
-/** `GET /health` (the overview's figures) and `GET /connectors` (configuration, secrets never included). */
+/**
+ * `GET /health` (the overview's figures) and `GET /connectors` (configuration, secrets never included; IGA
+ * connectors with their SCIM tokens' ids, labels and last use).
+ */
 import { Router } from 'express';
-import type { ConnectorView, HealthSummary } from '../../console/shared/api-types.ts';
+import type { ConnectorView, HealthSummary, TokenView } from '../../console/shared/api-types.ts';
 import type { ConnectorConfig } from '../config/config-schema.ts';
 import { FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from '../domain/finding.ts';
 import type { OutboxStatus } from '../domain/outbox-message.ts';
@@ -60,8 +63,9 @@ function publicBaseUrl(url: string): string {
   }
 }
 
-export function connectorView(c: ConnectorConfig): ConnectorView {
+export function connectorView(c: ConnectorConfig, tokens?: readonly TokenView[]): ConnectorView {
   return {
+    ...(c.kind === 'iga' ? { tokens: tokens ?? [] } : {}),
     id: c.id, kind: c.kind, vendor: c.vendor, profile: c.profile, displayName: c.displayName, enabled: c.enabled,
     inbound: c.inbound ? { scheme: c.inbound.scheme } : undefined,
     outbound: c.outbound ? { baseUrl: publicBaseUrl(c.outbound.baseUrl), auth: c.outbound.auth.kind } : undefined,
@@ -73,8 +77,14 @@ export function createHealthRoutes(deps: Pick<AdminDeps, 'store' | 'readiness' |
   router.get('/health', async (_req, res) => {
     res.json(await healthSummary(deps));
   });
-  router.get('/connectors', (_req, res) => {
-    res.json(deps.connectors().map(connectorView));
+  router.get('/connectors', async (_req, res) => {
+    const byConnector = new Map<string, TokenView[]>();
+    for (const t of await deps.store.tokens.list({ scope: 'scim' })) {
+      if (t.connectorId === undefined) continue;
+      const view: TokenView = { id: t.id, label: t.label, createdAt: t.createdAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt };
+      byConnector.set(t.connectorId, [...(byConnector.get(t.connectorId) ?? []), view]);
+    }
+    res.json(deps.connectors().map((c) => connectorView(c, byConnector.get(c.id))));
   });
   return router;
 }

@@ -1,8 +1,9 @@
-/** `lockstep token create|list|revoke`: SCIM bearer tokens for IGA connectors. */
+/** `lockstep token create|list|revoke`: SCIM bearer tokens for IGA connectors (the list also shows the admin token's last use). */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { isId } from '../domain/ids.ts';
 import { issueScimToken, revokeApiToken } from '../http/api-tokens.ts';
+import { adminTokenLastUsed } from '../http/token-usage.ts';
 import { openCliConfig, withStore } from './cli-resources.ts';
 import { type CliContext, CliError } from './context.ts';
 
@@ -41,17 +42,27 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .option('--connector <id>', 'only tokens of this connector')
     .option('--json', 'print JSON')
     .action(async (opts: { connector?: string; json?: boolean }) => {
-      const tokens = await withStore(ctx, (store) => store.tokens.list(opts.connector ? { connectorId: opts.connector } : undefined));
+      // The admin token lives in the configuration file (its hash); shown unless the list is for one connector.
+      const adminHash = opts.connector ? undefined : await openCliConfig(ctx, { checkSecrets: false })
+        .then((config) => config.current().settings.adminTokenHash, () => undefined);
+      const { tokens, adminLastUsed } = await withStore(ctx, async (store) => ({
+        tokens: await store.tokens.list(opts.connector ? { connectorId: opts.connector } : undefined),
+        adminLastUsed: await adminTokenLastUsed(store, adminHash),
+      }));
+      const admin = adminHash === undefined ? [] : [{ id: 'admin', scope: 'admin', label: 'admin token (settings.adminTokenHash)', lastUsedAt: adminLastUsed }];
       if (opts.json) {
-        ctx.out(JSON.stringify(tokens.map(({ hash: _hash, ...rest }) => rest), null, 2));
+        ctx.out(JSON.stringify([...tokens.map(({ hash: _hash, ...rest }) => rest), ...admin], null, 2));
         return;
       }
-      if (tokens.length === 0) {
+      if (tokens.length === 0 && admin.length === 0) {
         ctx.out('no tokens');
         return;
       }
-      const rows = tokens.map((t) => [t.id, t.scope, t.connectorId ?? '-', t.label, t.createdAt, t.expiresAt ?? '-', t.revokedAt ? `revoked ${t.revokedAt}` : 'active']);
-      const header = ['ID', 'SCOPE', 'CONNECTOR', 'LABEL', 'CREATED', 'EXPIRES', 'STATUS'];
+      const rows = [
+        ...tokens.map((t) => [t.id, t.scope, t.connectorId ?? '-', t.label, t.createdAt, t.expiresAt ?? '-', t.revokedAt ? `revoked ${t.revokedAt}` : 'active', t.lastUsedAt ?? 'never']),
+        ...admin.map((a) => [a.id, a.scope, '-', a.label, '-', '-', 'active', a.lastUsedAt ?? 'never']),
+      ];
+      const header = ['ID', 'SCOPE', 'CONNECTOR', 'LABEL', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
       for (const row of [header, ...rows]) ctx.out(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
     });

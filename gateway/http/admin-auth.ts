@@ -19,8 +19,8 @@ export async function ensureAdminToken(deps: { file: ConfigFile; random: RandomS
   return token;
 }
 
-/** Express middleware: 401 unless the bearer token hashes to the configured admin token hash. */
-export function requireAdminToken(deps: { adminTokenHash: () => string | undefined }): RequestHandler {
+/** Express middleware: 401 unless the bearer token hashes to the configured admin token hash; `onUsed` hears each success. */
+export function requireAdminToken(deps: { adminTokenHash: () => string | undefined; onUsed?: ((hash: string) => void) | undefined }): RequestHandler {
   return (req, res, next) => {
     const token = bearerToken(req.get('authorization'));
     const expected = deps.adminTokenHash();
@@ -29,6 +29,7 @@ export function requireAdminToken(deps: { adminTokenHash: () => string | undefin
       next(new HttpError(401, 'unauthorized', 'a valid admin token is required (Authorization: Bearer lsa_...)'));
       return;
     }
+    deps.onUsed?.(expected);
     next();
   };
 }

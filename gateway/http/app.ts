@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
 import type { RandomSource } from '../domain/ids.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { StorageHealth } from '../observability/storage-health.ts';
 import { accessLog } from './access-log.ts';
 import { overloadGuard } from './overload-guard.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly mounts: readonly Mount[];
   /** Requests served at once before further ones are shed with 503 and Retry-After (default 512). */
   readonly maxInFlight?: number;
+  /** Told about state store faults; they are answered 503 with `Retry-After` (without it: 500). */
+  readonly storage?: StorageHealth | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -43,6 +46,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRouter(deps));
   for (const mount of deps.mounts) app.use(mount.path, mount.router);
   app.use(notFoundHandler());
-  app.use(errorHandler());
+  app.use(errorHandler({ storage: deps.storage }));
   return app;
 }

@@ -1,9 +1,12 @@
 /**
  * The one place errors become responses: {@link HttpError} and body-parser refusals as the admin API
- * envelope; unknown errors as 500 with no internals, logged with the request's context.
- * Routers with their own error format (SCIM) answer their errors themselves.
+ * envelope; a state store that cannot take writes (disk full, no connection) as 503 with `Retry-After`
+ * (see gateway/store/store-unavailable.ts); unknown errors as 500 with no internals, logged with the request's
+ * context. Routers with their own error format (SCIM, webhooks) answer their errors themselves.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { StorageHealth } from '../observability/storage-health.ts';
+import { REASON_TEXT } from '../store/store-unavailable.ts';
 import { HttpError, errorEnvelope } from './http-error.ts';
 
 /** http-errors / body-parser style errors carry `status`, `expose` and `type`. */
@@ -27,7 +30,7 @@ export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 }
 
-export function errorHandler(): ErrorRequestHandler {
+export function errorHandler(deps: { readonly storage?: StorageHealth | undefined } = {}): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       req.log.error({ err: error }, 'error after the response started');
@@ -38,6 +41,12 @@ export function errorHandler(): ErrorRequestHandler {
     if (error instanceof HttpError) {
       if (error.status >= 500) req.log.error({ err: error }, 'request failed');
       res.status(error.status).json(errorEnvelope(error.code, error.message, requestId, error.details));
+      return;
+    }
+    const unavailable = deps.storage?.report(error, { method: req.method, path: req.originalUrl.split('?', 1)[0], requestId });
+    if (unavailable) {
+      res.setHeader('Retry-After', String(deps.storage!.retryAfterSeconds));
+      res.status(503).json(errorEnvelope('storage_unavailable', `${REASON_TEXT[unavailable.reason]}; nothing was changed, retry later`, requestId));
       return;
     }
     const e = (error ?? {}) as ExposableError;

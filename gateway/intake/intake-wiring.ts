@@ -3,9 +3,13 @@
  * webhook receivers (`/webhooks/<connector>`), the syslog listeners and the pollers; the inbox processor (each
  * connector's vendor profile from the live mapping set); and the outbox dispatcher. Secrets are resolved here,
  * and a receiver that cannot verify what it receives stops the start with one line naming the connector.
+ *
+ * All of it follows the configuration file while running: webhook receivers are rebuilt on the next request,
+ * and on every configuration change the syslog listeners, pollers and outbound connectors of the connectors
+ * added, removed or changed are started, stopped or rebuilt (see syslog-listeners.ts, poller-set.ts,
+ * outbox-wiring.ts). What cannot be applied is logged and reported by {@link IntakeWiring.problems}.
  * Memoised per context, like the sync wiring.
  */
-import path from 'node:path';
 import type { Router } from 'express';
 import type { MappingSet } from '../../mappings/lib/index.ts';
 import type { ConnectorConfig, LockstepConfig } from '../config/config-schema.ts';
@@ -18,25 +22,20 @@ import type { Dispatcher } from '../outbox/dispatcher.ts';
 import { type OutboxWiringOptions, createOutboxWiring, unitRandom } from '../outbox/outbox-wiring.ts';
 import { createInboxProcessor } from './inbox-processor.ts';
 import { type InboxWriter, createInboxWriter } from './inbox-writer.ts';
-import { pollerServices } from './poller-wiring.ts';
-import { createSyslogListener } from './syslog/syslog-listener.ts';
+import { createPollerSet } from './poller-set.ts';
+import { type SyslogEndpoint, createSyslogListenerSet } from './syslog/syslog-listeners.ts';
 import { webhookConnectorFromConfig } from './webhook/webhook-connector-config.ts';
 import { type WebhookConnector, assertWebhookConnectors } from './webhook/webhook-connector.ts';
 import { createWebhookRouter } from './webhook/webhook-router.ts';
 
-export type IntakeWiringContext = Pick<WiringContext, 'env' | 'config' | 'store' | 'logger' | 'metrics' | 'clock' | 'random' | 'mappings'>;
+export type IntakeWiringContext = Pick<WiringContext, 'env' | 'config' | 'store' | 'logger' | 'metrics' | 'clock' | 'random' | 'mappings'>
+  & Partial<Pick<WiringContext, 'storage'>>;
+
+export type { SyslogEndpoint } from './syslog/syslog-listeners.ts';
 
 export interface IntakeWiringOptions extends OutboxWiringOptions {
   /** Idle wait of the inbox processor between polls of the inbox (default 250 ms). */
   readonly processorPollIntervalMs?: number | undefined;
-}
-
-/** A syslog listener as started: where Vaults send their audit records. */
-export interface SyslogEndpoint {
-  readonly connectorId: string;
-  readonly host: string;
-  readonly port: number;
-  readonly tls: boolean;
 }
 
 export interface IntakeWiring {
@@ -51,6 +50,8 @@ export interface IntakeWiring {
   readonly nudge: () => void;
   /** The syslog listeners that are listening, with their bound ports. */
   syslogEndpoints(): readonly SyslogEndpoint[];
+  /** What the last configuration change could not apply (one line per connector); empty when all of it is in force. */
+  problems(): readonly string[];
 }
 
 const wired = new WeakMap<object, IntakeWiring>();
@@ -90,7 +91,7 @@ function webhookMount(ctx: IntakeWiringContext, inbox: InboxWriter): Mount {
   const build = (config: LockstepConfig, set: MappingSet | undefined): Router => createWebhookRouter({
     connectors: webhookReceivers(resolvedConnectors(config, ctx.env), set),
     inbox, clock: ctx.clock, logger: ctx.logger, registry: ctx.metrics.registry,
-    maxBodyBytes: parseByteSize(config.settings.bodyLimit),
+    maxBodyBytes: parseByteSize(config.settings.bodyLimit), storage: ctx.storage,
   });
   let inForce = { config: ctx.config.current(), set: ctx.mappings.current() };
   let router = build(inForce.config, inForce.set);
@@ -113,34 +114,6 @@ function webhookMount(ctx: IntakeWiringContext, inbox: InboxWriter): Mount {
   return { path: '/webhooks', router: (req, res, next) => current()(req, res, next) };
 }
 
-function syslogServices(ctx: IntakeWiringContext, connectors: readonly ConnectorConfig[], inbox: InboxWriter, endpoints: SyslogEndpoint[]): BackgroundService[] {
-  return connectors.filter((c) => c.inbound?.scheme === 'syslog').map((c) => {
-    const inbound = c.inbound!;
-    const host = inbound.host ?? '127.0.0.1';
-    const tls = inbound.tlsCertFile && inbound.tlsKeyFile ? { certFile: path.resolve(inbound.tlsCertFile), keyFile: path.resolve(inbound.tlsKeyFile) } : undefined;
-    if (inbound.port === undefined) throw new StartupError(`connector ${c.id}: inbound.port is required for scheme "syslog"`);
-    const listener = createSyslogListener({ connectorId: c.id, host, port: inbound.port, tls }, { inbox, logger: ctx.logger, registry: ctx.metrics.registry });
-    let endpoint: SyslogEndpoint | undefined;
-    return {
-      name: `syslog-listener:${c.id}`,
-      async start() {
-        try {
-          const { port } = await listener.listen();
-          endpoint = { connectorId: c.id, host, port, tls: tls !== undefined };
-          endpoints.push(endpoint);
-        } catch (e) {
-          await listener.close().catch(() => undefined);
-          throw new StartupError(`connector ${c.id}: syslog listener cannot listen on ${host}:${inbound.port}: ${(e as Error).message}`, { cause: e });
-        }
-      },
-      async stop() {
-        if (endpoint) endpoints.splice(endpoints.indexOf(endpoint), 1);
-        await listener.close();
-      },
-    };
-  });
-}
-
 export function intakeWiring(ctx: IntakeWiringContext, opts: IntakeWiringOptions = {}): IntakeWiring {
   const existing = wired.get(ctx);
   if (existing) return existing;
@@ -156,11 +129,44 @@ export function intakeWiring(ctx: IntakeWiringContext, opts: IntakeWiringOptions
       return c ? ctx.mappings.current()?.profiles.get(c.profile) : undefined;
     },
   });
-  const endpoints: SyslogEndpoint[] = [];
+  const pollers = createPollerSet({ ...ctx, jitter: unitRandom(ctx.random) }, connectors);
+  const syslog = createSyslogListenerSet({ inbox, logger: ctx.logger, registry: ctx.metrics.registry, storage: ctx.storage });
+
+  // Configuration changes, applied one after the other in the order heard, only while the services run.
+  const log = ctx.logger.child({ component: 'intake' });
+  let problems: string[] = [];
+  let applying: Promise<void> = Promise.resolve();
+  let unsubscribe: (() => void) | undefined;
+  const apply = async (): Promise<void> => {
+    let now: ConnectorConfig[];
+    try {
+      now = resolvedConnectors(ctx.config.current(), ctx.env);
+    } catch (e) {
+      problems = [(e as Error).message];
+      log.error({ error: (e as Error).message }, 'connectors not changed');
+      return;
+    }
+    problems = [...outbox.reconfigure(now), ...(await pollers.reconfigure(now)), ...(await syslog.reconfigure(now))];
+    outbox.nudge();
+  };
+  const follow: BackgroundService = {
+    name: 'connector-reload',
+    start() {
+      unsubscribe = ctx.config.onChange(() => {
+        applying = applying.then(apply).catch((e: unknown) => log.error({ err: e }, 'configuration change not applied'));
+      });
+    },
+    async stop() {
+      unsubscribe?.();
+      await applying;
+    },
+  };
+
   const services: BackgroundService[] = [
     { name: 'inbox-processor', start: () => processor.start(), stop: () => processor.stop() },
-    ...pollerServices({ ...ctx, jitter: unitRandom(ctx.random) }, connectors),
-    ...syslogServices(ctx, connectors, inbox, endpoints),
+    { name: 'pollers', start: () => pollers.start(), stop: () => pollers.stop() },
+    { name: 'syslog-listeners', start: () => syslog.start(connectors), stop: () => syslog.stop() },
+    follow,
   ];
   const wiring: IntakeWiring = {
     mounts,
@@ -168,7 +174,8 @@ export function intakeWiring(ctx: IntakeWiringContext, opts: IntakeWiringOptions
     services,
     dispatcher: outbox.dispatcher,
     nudge: () => outbox.nudge(),
-    syslogEndpoints: () => [...endpoints],
+    syslogEndpoints: () => syslog.endpoints(),
+    problems: () => problems,
   };
   wired.set(ctx, wiring);
   return wiring;

@@ -6,6 +6,9 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { newId } from '../domain/ids.ts';
+import type { StorageHealth } from '../observability/storage-health.ts';
+import type { TokenUsage } from '../http/token-usage.ts';
+import { REASON_TEXT, type StoreUnavailable } from '../store/store-unavailable.ts';
 import { WWW_AUTHENTICATE, authenticate } from './scim-auth.ts';
 import { runBulk } from './scim-bulk.ts';
 import { defaultScimSettings } from './scim-context.ts';
@@ -27,6 +30,10 @@ export interface ScimRouterDeps extends Omit<ScimServiceDeps, 'settings'> {
   readonly settings?: Partial<ScimSettings>;
   /** Absolute base URL of the SCIM service for this request; default from the Host header and mount path. */
   readonly baseUrl?: (req: Request) => string;
+  /** Told about state store faults; they are answered 503 with `Retry-After` (without it: 500). */
+  readonly storage?: StorageHealth | undefined;
+  /** Records when each token was last used (throttled, off the request's path). */
+  readonly tokenUsage?: TokenUsage | undefined;
 }
 
 type Handler = (ctx: ScimContext, req: Request) => Promise<ScimOutcome>;
@@ -42,6 +49,10 @@ function send(res: Response, out: ScimOutcome): void {
 function sendError(res: Response, status: number, scimType: ScimError['scimType'], detail: string): void {
   send(res, { status, body: scimErrorBody(status, scimType, detail) });
 }
+
+/** RFC 7644 form of "the store cannot take writes now": 503, no scimType. */
+const unavailableError = (fault: StoreUnavailable): ScimError =>
+  new ScimError(503, undefined, `${REASON_TEXT[fault.reason]}; nothing was changed, retry later`);
 
 const header = (req: Request, name: string): string | undefined => req.get(name) ?? undefined;
 
@@ -64,6 +75,7 @@ export function createScimRouter(deps: ScimRouterDeps): Router {
         sendError(res, 401, undefined, auth.detail);
         return;
       }
+      deps.tokenUsage?.scimTokenUsed(auth.token);
       if (limiter) {
         const d = limiter.take(auth.token.id);
         res.setHeader('x-rate-limit-limit', String(d.limit));
@@ -153,7 +165,15 @@ export function createScimRouter(deps: ScimRouterDeps): Router {
       if (method === 'DELETE') return s.delete(ctx, id, version);
       throw new ScimError(400, 'invalidPath', `${method} is not allowed on "${path}"`);
     };
-    return { status: 200, body: await runBulk(bodyOf(req), settings, dispatch, deps.logger) };
+    const guarded = async (method: string, path: string, data: unknown, version: string | undefined): Promise<ScimOutcome> => {
+      try {
+        return await dispatch(method, path, data, version);
+      } catch (e) {
+        const fault = deps.storage?.report(e, { requestId: ctx.requestId, connectorId: ctx.connectorId, bulk: true });
+        throw fault ? unavailableError(fault) : e;
+      }
+    };
+    return { status: 200, body: await runBulk(bodyOf(req), settings, guarded, deps.logger) };
   })).all(notAllowed);
 
   for (const kind of ['Entitlement', 'Role'] as const) {
@@ -187,6 +207,13 @@ export function createScimRouter(deps: ScimRouterDeps): Router {
       return;
     }
     const ctx = res.locals['scim'] as ScimContext | undefined;
+    const fault = deps.storage?.report(err, { method: req.method, path: req.path, requestId: ctx?.requestId, connectorId: ctx?.connectorId });
+    if (fault) {
+      res.setHeader('Retry-After', String(deps.storage!.retryAfterSeconds));
+      const se = unavailableError(fault);
+      sendError(res, se.status, se.scimType, se.detail);
+      return;
+    }
     const log = (req as { log?: ScimRouterDeps['logger'] }).log ?? deps.logger;
     log.error({ err, method: req.method, path: req.path, requestId: ctx?.requestId, connectorId: ctx?.connectorId }, 'SCIM request failed');
     sendError(res, 500, undefined, 'internal error');

@@ -1,11 +1,13 @@
 /**
  * The data directory full (a small tmpfs filled up) or read-only (the tmpfs remounted read-only), while the
- * gateway runs: requests that cannot be stored are not acknowledged, the gateway stays up, and once space or
- * write access is back it accepts again; everything acknowledged is in the state after a restart.
+ * gateway runs: requests that cannot be stored are not acknowledged but answered 503 with Retry-After (SCIM in
+ * RFC 7644 form, webhooks so that the vendor retries), logged once, `/readyz` not ready (check `storage`), the
+ * gateway stays up, and once space is back it is ready and accepts again; everything acknowledged is in the
+ * state after a restart.
  * Needs root for `mount`; skipped (and reported) when mounting is not permitted.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,13 +61,15 @@ function fill(dir: string): string {
 async function createUsers(world: FaultWorld, prefix: string, n: number) {
   const acked: { id: string; userName: string }[] = [];
   const statuses = new Map<number, number>();
+  let refused: Awaited<ReturnType<FaultWorld['scim']>> | undefined;
   for (let i = 0; i < n; i++) {
     const userName = `${prefix}-${i}-${'x'.repeat(2_000)}`;
     const r = await world.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName, name: { formatted: 'y'.repeat(20_000) } });
     statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     if (r.status === 201) acked.push({ id: String(r.body!.id), userName });
+    else refused ??= r;
   }
-  return { acked, statuses };
+  return { acked, statuses, refused };
 }
 
 describe.skipIf(!mounted)('data directory full or read-only (tmpfs)', { timeout: TEST_TIMEOUT_MS }, () => {
@@ -80,15 +84,30 @@ describe.skipIf(!mounted)('data directory full or read-only (tmpfs)', { timeout:
     const full = await createUsers(w, 'full', 30);
     acked.push(...full.acked);
     figures.diskFull = JSON.stringify(Object.fromEntries(full.statuses));
-    expect([...full.statuses.keys()].some((s) => s >= 500 || s === 507)).toBe(true);
+    // A full disk is "unavailable, retry later" (503 + Retry-After, RFC 7644 body), never a 500.
+    expect([...full.statuses.keys()].filter((s) => s !== 201 && s !== 503)).toEqual([]);
+    expect(full.statuses.get(503)).toBeGreaterThan(0);
+    const refused = full.refused!;
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503', detail: expect.stringMatching(/disk .*full.*retry later/) });
     expect((await fetch(`${w.url}/healthz`)).status).toBe(200);
-    figures.readyWhenFull = String((await fetch(`${w.url}/readyz`)).status);
+    const ready = await fetch(`${w.url}/readyz`);
+    figures.readyWhenFull = String(ready.status);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: Record<string, { ok: boolean; reason?: string }> }).checks['storage']).toMatchObject({ ok: false, reason: expect.stringMatching(/full/) });
+    const hook = await w.webhook('full-1');
+    expect(hook.status).toBe(503);
+    expect(Number(hook.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(readFileSync(w.logFile, 'utf8').match(/state store cannot take writes/g)).toHaveLength(1);
+
     rmSync(filler);
+    await until(async () => (await fetch(`${w!.url}/readyz`)).status === 200 || undefined, 15_000, 'ready after space is freed');
     const after = await until(async () => {
       const r = await createUsers(w!, 'after-space', 1);
       return r.acked.length === 1 ? r.acked : undefined;
     }, 15_000, 'writes after space is freed');
     acked.push(...(after ?? []));
+    expect((await w.webhook('after-1')).status).toBe(200);
   });
 
   it('everything acknowledged is in the state after a restart', async () => {

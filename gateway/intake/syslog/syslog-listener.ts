@@ -3,6 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { StorageHealth } from '../../observability/storage-health.ts';
 import type { InboxWriter } from '../inbox-writer.ts';
 import { intakeMetrics } from '../intake-metrics.ts';
 import { extractCyberArkAudit } from './cyberark-audit.ts';
@@ -25,6 +26,11 @@ export interface SyslogListenerDeps {
   readonly inbox: InboxWriter;
   readonly logger: Logger;
   readonly registry: Registry;
+  /**
+   * Told about state store faults. Syslog has no acknowledgement, so on one the connection is closed: the
+   * sender keeps what follows in its queue and sends it again when it reconnects.
+   */
+  readonly storage?: StorageHealth | undefined;
 }
 
 export interface SyslogListener {
@@ -77,6 +83,11 @@ export function createSyslogListener(options: SyslogListenerOptions, deps: Syslo
         endTimer();
         metrics.deliveries.inc({ connector: options.connectorId, channel: 'syslog', outcome: outcome.inserted ? 'accepted' : 'duplicate', reason: '' });
       }, (e: unknown) => {
+        if (deps.storage?.report(e, { connectorId: options.connectorId, channel: 'syslog' })) {
+          metrics.deliveries.inc({ connector: options.connectorId, channel: 'syslog', outcome: 'error', reason: 'storage-unavailable' });
+          socket.destroy();
+          return;
+        }
         metrics.deliveries.inc({ connector: options.connectorId, channel: 'syslog', outcome: 'error', reason: 'internal' });
         log.error({ err: e, remote }, 'could not store a syslog record');
       }).finally(() => {

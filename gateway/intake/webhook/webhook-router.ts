@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../../domain/clock.ts';
+import type { StorageHealth } from '../../observability/storage-health.ts';
 import type { InboxWriter } from '../inbox-writer.ts';
 import { intakeMetrics } from '../intake-metrics.ts';
 import type { Delivery } from '../verify/delivery.ts';
@@ -18,6 +19,8 @@ export interface WebhookRouterDeps {
   readonly registry: Registry;
   /** Largest accepted body; larger ones get 413. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** Told about state store faults; they are answered 503 with `Retry-After` so that the vendor retries. */
+  readonly storage?: StorageHealth | undefined;
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -142,6 +145,12 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (res.headersSent) return next(error);
     if (e.type === 'entity.too.large') return reject(res, connector, 413, 'too-large', `body exceeds ${deps.maxBodyBytes ?? 1024 * 1024} bytes`);
     if (e.status && e.status >= 400 && e.status < 500) return reject(res, connector, 400, 'bad-request', 'the request body could not be read');
+    if (deps.storage?.report(error, { connectorId: connector, path: req.path })) {
+      count(connector, 'error', 'storage-unavailable');
+      res.setHeader('Retry-After', String(deps.storage.retryAfterSeconds));
+      res.status(503).json({ status: 'error', reason: 'storage-unavailable', detail: 'the delivery was not stored; retry later' });
+      return;
+    }
     count(connector, 'error', 'internal');
     log.error({ err: error, connectorId: connector, path: req.path }, 'webhook intake failed');
     res.status(500).json({ status: 'error', reason: 'internal', detail: 'the delivery was not stored; retry later' });

@@ -39,8 +39,8 @@ describe('lockstep token', () => {
 
     const list = await cli(['token', 'list'], env);
     expect(list.code).toBe(0);
-    expect(list.out[0]).toMatch(/^ID\s+SCOPE\s+CONNECTOR\s+LABEL\s+CREATED\s+EXPIRES\s+STATUS$/);
-    expect(list.out[1]).toMatch(/^tok_\S+\s+scim\s+sailpoint\s+prod tenant\s+\S+\s+\S+\s+active$/);
+    expect(list.out[0]).toMatch(/^ID\s+SCOPE\s+CONNECTOR\s+LABEL\s+CREATED\s+EXPIRES\s+STATUS\s+LAST USED$/);
+    expect(list.out[1]).toMatch(/^tok_\S+\s+scim\s+sailpoint\s+prod tenant\s+\S+\s+\S+\s+active\s+never$/);
     expect(list.out.join('\n')).not.toContain(token);
   });
 

@@ -9,11 +9,11 @@ import path from 'node:path';
 import pino from 'pino';
 import type { ConnectorId } from '../../../gateway/domain/ids.ts';
 import { type Gateway, startGateway } from '../../../gateway/main.ts';
-import { type CyberArkFakeState, type Fake, startCyberArkFake } from '../../fakes/index.ts';
+import { type CyberArkFakeState, type Fake, standardWebhookHeaders, startCyberArkFake } from '../../fakes/index.ts';
 import { createScimToken } from '../gateway.ts';
 import { tempDir } from '../temp-dir.ts';
 import { ROOT } from './gateway-process.ts';
-import { crashConfig, IGA } from './crash-world.ts';
+import { crashConfig, IGA, PAM_EVENTS } from './crash-world.ts';
 import { GROUP_SCHEMA, LOCKSTEP_GROUP_SCHEMA, PATCH_SCHEMA, USER_SCHEMA } from './traffic.ts';
 
 export interface FaultWorld {
@@ -28,6 +28,8 @@ export interface FaultWorld {
   /** Creates a user and a `PAM-<safe>-Users` group with that user as member; returns their ids. */
   grant(safe: string, userName: string): Promise<{ userId: string; groupId: string; status: number }>;
   metrics(): Promise<string>;
+  /** Sends a signed Standard Webhooks delivery with this id to the PAM events connector. */
+  webhook(id: string): Promise<{ status: number; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function createFaultWorld(opts: { dataDir?: string; timeoutMs?: num
   mkdirSync(mappingsDir, { recursive: true });
   copyFileSync(path.join(ROOT, 'mappings/examples/cyberark-safes.yaml'), path.join(mappingsDir, 'cyberark-safes.yaml'));
   const password = `pw-${randomBytes(8).toString('hex')}`;
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
   const fake = await startCyberArkFake({ users: { lockstep: password } });
   const config = crashConfig(fake.url, mappingsDir);
   const cyberark = config.connectors!.find((c) => c.id === 'cyberark-prod')!;
@@ -47,7 +50,7 @@ export async function createFaultWorld(opts: { dataDir?: string; timeoutMs?: num
   const gateway = await startGateway({
     env: {
       PATH: process.env.PATH, LOCKSTEP_LOG_LEVEL: 'debug', LOCKSTEP_DATA_DIR: dataDir, LOCKSTEP_CONFIG: configPath, LOCKSTEP_HOST: '127.0.0.1', LOCKSTEP_PORT: '0',
-      LS_TEST_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`, LS_TEST_CYBERARK_PASSWORD: password,
+      LS_TEST_WEBHOOK_SECRET: webhookSecret, LS_TEST_CYBERARK_PASSWORD: password,
     },
     cwd: dataDir,
     logDestination: pino.destination({ dest: logFile, sync: true }),
@@ -87,6 +90,13 @@ export async function createFaultWorld(opts: { dataDir?: string; timeoutMs?: num
       const groupId = String(g.body?.id);
       const m = await scim('PATCH', `/Groups/${groupId}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }] });
       return { userId, groupId, status: Math.max(u.status, g.status, m.status) };
+    },
+    async webhook(id) {
+      const body = { type: 'session.started', timestamp: new Date().toISOString(), data: { principal: 'ops', target: { kind: 'role', ref: 'db-admin' }, externalId: id } };
+      const signed = standardWebhookHeaders({ secret: webhookSecret, id, body });
+      const r = await fetch(`${gateway.url}/webhooks/${PAM_EVENTS}`, { method: 'POST', headers: signed.headers, body: signed.body, signal: AbortSignal.timeout(15_000) });
+      await r.text();
+      return { status: r.status, headers: r.headers };
     },
     async metrics() {
       return (await fetch(`${gateway.url}/metrics`)).text();
