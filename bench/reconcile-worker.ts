@@ -1,8 +1,9 @@
 /**
  * Worker of `bench/reconcile.bench.ts`, one mode per process so that peak RSS belongs to that mode alone.
  * Prints one JSON line. Usage: node --import tsx bench/reconcile-worker.ts <mode> <dir> <inventoryUrl> <rows>
- * - `seed`: SQLite schema through the store (migrations), then 1 identity, 1 active assignment per row and 100
- *   entitlements inserted with raw better-sqlite3 in one transaction, encoded by the store's own row encoders.
+ * - `seed`: SQLite schema through the store (migrations), then 1 identity (with a realistic SCIM resource), 1
+ *   active assignment per row and 100 entitlements inserted with raw better-sqlite3 in one transaction,
+ *   encoded by the store's own row encoders.
  * - `full`: `runReconciliation` against the inventory server through the profile connector (the real path).
  * - `baseline`: the bare floor: raw SQL scan of the same assignments and identities, plain fetch + JSON.parse of
  *   the same pages, and a Map diff.
@@ -41,6 +42,22 @@ function out(result: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
 }
 
+/** A SCIM User as an IGA sends it (core + enterprise extension, about 600 bytes of JSON). */
+function scimUser(i: number): Record<string, unknown> {
+  const name = userName(i);
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    userName: name, externalId: `E${pad(i, 9)}`, active: true, displayName: `User ${i}`,
+    name: { givenName: 'Given', familyName: `Family${i}`, formatted: `Given Family${i}` },
+    emails: [{ value: `${name}@corp.example.com`, type: 'work', primary: true }],
+    title: 'Engineer', preferredLanguage: 'en-GB',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+      employeeNumber: String(i), costCenter: `CC${i % 97}`, organization: 'Example Corp', division: 'Platform', department: `Dept ${i % 50}`,
+      manager: { value: identityId(Math.max(0, i - 1)), displayName: `User ${Math.max(0, i - 1)}` },
+    },
+  };
+}
+
 async function seed(): Promise<void> {
   const started = Date.now();
   await (await openSqliteStore({ file })).close();
@@ -61,7 +78,7 @@ async function seed(): Promise<void> {
       ent.run(entitlementTable.values(e));
     }
     for (let i = 0; i < N; i++) {
-      idn.run(identityTable.values({ id: identityId(i), connectorId: 'sailpoint', userName: userName(i), kind: 'human', active: true, resource: {}, version: 1, createdAt: NOW, updatedAt: NOW }));
+      idn.run(identityTable.values({ id: identityId(i), connectorId: 'sailpoint', userName: userName(i), kind: 'human', active: true, resource: scimUser(i), version: 1, createdAt: NOW, updatedAt: NOW }));
       asg.run(assignmentTable.values({
         id: `asg_${pad(i)}` as AssignmentId, connectorId: 'sailpoint', entitlementId: entitlementId(i % SAFES), identityId: identityId(i),
         approvedAt: NOW, status: 'active', sessionCount: 0, updatedAt: NOW,

@@ -1,12 +1,12 @@
 import { desiredFinding, type DesiredFinding } from './desired-finding.ts';
-import { isNonHuman, type Identity } from './identity.ts';
+import { type Identity, type IdentityHead, isNonHuman } from './identity.ts';
 import { daysBetween } from './iso-time.ts';
 import type { SessionEvidence } from './session-evidence.ts';
 
-const liveNhi = (i: Identity): boolean => isNonHuman(i.kind) && i.active && i.deletedAt === undefined;
+const liveNhi = (i: IdentityHead): boolean => isNonHuman(i.kind) && i.active && i.deletedAt === undefined;
 
 /** A non-human identity with no accountable owner cannot be offboarded by anyone (OWASP NHI1). */
-export function nhiWithoutOwner(identity: Identity): DesiredFinding | undefined {
+export function nhiWithoutOwner(identity: IdentityHead): DesiredFinding | undefined {
   if (!liveNhi(identity) || identity.owner) return undefined;
   return desiredFinding(
     'nhi-without-owner', identity.id, identity.kind === 'ai-agent' ? 'critical' : 'high',
@@ -22,7 +22,7 @@ export function nhiWithoutOwner(identity: Identity): DesiredFinding | undefined 
  * `credential.rotated` event; never rotated counts from the identity's creation.
  */
 export function nhiStaticSecretStale(
-  identity: Identity, credential: { readonly ref?: string | undefined; readonly lastRotatedAt?: string | undefined; readonly maxAgeDays: number }, now: string,
+  identity: IdentityHead, credential: { readonly ref?: string | undefined; readonly lastRotatedAt?: string | undefined; readonly maxAgeDays: number }, now: string,
 ): DesiredFinding | undefined {
   if (!liveNhi(identity)) return undefined;
   const since = credential.lastRotatedAt ?? identity.createdAt;

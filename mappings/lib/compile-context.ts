@@ -17,8 +17,20 @@ export interface CompileContext {
   where(path: YamlPath): string;
 }
 
-const BROKEN: Expression = { source: '', fast: true, evaluate: () => undefined };
-const BROKEN_TEMPLATE: Template = { source: '', parts: [], evaluate: () => undefined };
+const NO_FIELDS: ReadonlySet<string> = new Set();
+const BROKEN: Expression = { source: '', fast: true, evaluate: () => undefined, inputFields: () => NO_FIELDS };
+const BROKEN_TEMPLATE: Template = { source: '', parts: [], evaluate: () => undefined, inputFields: () => NO_FIELDS };
+
+/** The fields templates nested in a structured value read (undefined when one of them cannot tell). */
+function unionFields(templates: readonly Template[], aliases: readonly string[]): ReadonlySet<string> | undefined {
+  const fields = new Set<string>();
+  for (const t of templates) {
+    const read = t.inputFields(aliases);
+    if (read === undefined) return undefined;
+    for (const f of read) fields.add(f);
+  }
+  return fields;
+}
 
 export function createCompileContext(src: YamlSource): CompileContext {
   const errors: LoadError[] = [];
@@ -41,13 +53,17 @@ export function createCompileContext(src: YamlSource): CompileContext {
       if (typeof value === 'string') return ctx.template(path, value, 'value');
       if (Array.isArray(value)) {
         const items = value.map((v, i) => ctx.value([...path, i], v));
-        return { source: JSON.stringify(value), parts: [], evaluate: (input: unknown, b?: Bindings) => all(items.map((t) => t.evaluate(input, b))) };
+        return {
+          source: JSON.stringify(value), parts: [], inputFields: (aliases) => unionFields(items, aliases),
+          evaluate: (input: unknown, b?: Bindings) => all(items.map((t) => t.evaluate(input, b))),
+        };
       }
       if (value !== null && typeof value === 'object') {
         const entries = Object.entries(value).map(([k, v]) => [k, ctx.value([...path, k], v)] as const);
         return {
           source: JSON.stringify(value),
           parts: [],
+          inputFields: (aliases) => unionFields(entries.map(([, t]) => t), aliases),
           evaluate: (input: unknown, b?: Bindings): MaybePromise<unknown> => andThen(all(entries.map(([, t]) => t.evaluate(input, b))), (vals) => {
             const out: Record<string, unknown> = {};
             vals.forEach((v, i) => {
@@ -57,7 +73,7 @@ export function createCompileContext(src: YamlSource): CompileContext {
           }),
         };
       }
-      return { source: JSON.stringify(value), parts: [], evaluate: () => value };
+      return { source: JSON.stringify(value), parts: [], evaluate: () => value, inputFields: () => NO_FIELDS };
     },
     error(path, message) {
       errors.push(errorAt(src, path, message));

@@ -5,6 +5,7 @@
  */
 import jsonata from 'jsonata';
 import { BAIL, compileFast, type FastFn } from './fast-path.ts';
+import { inputFieldsOf } from './expression-fields.ts';
 import { EXTENSION_FUNCTIONS } from './functions.ts';
 import type { MaybePromise } from './maybe.ts';
 import { err, ok, type Result } from './result.ts';
@@ -16,6 +17,11 @@ export interface Expression {
   /** True when a direct closure exists for this expression (JSONata runs only if it bails). */
   readonly fast: boolean;
   evaluate(input: unknown, bindings?: Bindings): MaybePromise<unknown>;
+  /**
+   * The top-level fields of the input it may read, where the variables `aliases` also name the input;
+   * undefined when that cannot be told (see expression-fields.ts).
+   */
+  inputFields(aliases: readonly string[]): ReadonlySet<string> | undefined;
 }
 
 export interface ExpressionError {
@@ -26,6 +32,7 @@ export interface ExpressionError {
 }
 
 const NO_BINDINGS: Bindings = Object.freeze({});
+const NO_FIELDS: ReadonlySet<string> = new Set();
 
 /** JSONata marks sequences with extra properties; results leaving the evaluator are made plain JSON values. */
 export function plain(value: unknown): unknown {
@@ -54,10 +61,11 @@ export function compileExpression(source: string): Result<Expression, Expression
         return v === BAIL ? slow(input, bindings) : v;
       }
     : (input: unknown, bindings: Bindings = NO_BINDINGS): MaybePromise<unknown> => slow(input, bindings);
-  return ok({ source, fast: fast !== undefined, evaluate });
+  const ast = compiled.ast();
+  return ok({ source, fast: fast !== undefined, evaluate, inputFields: (aliases) => inputFieldsOf(ast, aliases) });
 }
 
 /** A constant, for defaults where no expression was written. */
 export function constantExpression(value: unknown): Expression {
-  return { source: JSON.stringify(value) ?? 'undefined', fast: true, evaluate: () => value };
+  return { source: JSON.stringify(value) ?? 'undefined', fast: true, evaluate: () => value, inputFields: () => NO_FIELDS };
 }

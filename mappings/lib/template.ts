@@ -14,6 +14,8 @@ export interface Template {
   /** The expressions inside, in order (used to build reverse matchers for references). */
   readonly parts: readonly (string | Expression)[];
   evaluate(input: unknown, bindings?: Bindings): MaybePromise<unknown>;
+  /** The top-level input fields its expressions may read (see {@link Expression.inputFields}). */
+  inputFields(aliases: readonly string[]): ReadonlySet<string> | undefined;
 }
 
 const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
@@ -38,16 +40,27 @@ export function compileTemplate(source: string, mode: TemplateMode = 'value'): R
   if (last < source.length) parts.push(source.slice(last));
   const unclosed = source.indexOf('{{', last);
   if (unclosed >= 0) return err({ message: 'unclosed {{ placeholder', offset: unclosed });
+  const inputFields = (aliases: readonly string[]): ReadonlySet<string> | undefined => {
+    const fields = new Set<string>();
+    for (const p of parts) {
+      if (typeof p === 'string') continue;
+      const read = p.inputFields(aliases);
+      if (read === undefined) return undefined;
+      for (const f of read) fields.add(f);
+    }
+    return fields;
+  };
   const only = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0] : undefined;
-  if (only && mode === 'value') return ok({ source, parts, evaluate: (input, b) => only.evaluate(input, b) });
+  if (only && mode === 'value') return ok({ source, parts, inputFields, evaluate: (input, b) => only.evaluate(input, b) });
   if (parts.every((p) => typeof p === 'string')) {
     const text = parts.join('');
-    return ok({ source, parts, evaluate: () => text });
+    return ok({ source, parts, inputFields, evaluate: () => text });
   }
   const encode = mode === 'path' ? (v: unknown) => (v === undefined || v === '' ? undefined : encodeURIComponent(asText(v))) : asText;
   return ok({
     source,
     parts,
+    inputFields,
     evaluate: (input, b) => andThen(all(parts.map((p) => (typeof p === 'string' ? p : p.evaluate(input, b)))), (values) => {
       let out = '';
       for (let i = 0; i < values.length; i++) {
