@@ -7,7 +7,8 @@
  * - `full`: `runReconciliation` against the inventory server through the profile connector (the real path).
  * - `baseline`: the bare floor: raw SQL scan of the same assignments and identities, plain fetch + JSON.parse of
  *   the same pages, and a Map diff.
- * - `incremental`: one finding update per event (evaluate a rule, reconcile, write with event and ledger), p99.
+ * - `incremental`: one finding update per event (evaluate a rule, reconcile, write with event and ledger): p99
+ *   per round of 800 events, the median of 5 rounds (and the worst round, and the p99 of all 4,000 pooled).
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -180,7 +181,15 @@ async function incremental(): Promise<void> {
   }
   await store.close();
   const at = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
-  out({ mode, p50: at(samples, 0.5), p99: at(samples, 0.99), bareP50: at(bare, 0.5), bareP99: at(bare, 0.99), commitP50: at(commits, 0.5), commitP99: at(commits, 0.99), events: samples.length });
+  // p99 per round of ROUND events, then the median round: one burst of other work on a shared machine moves a
+  // single pooled p99 by milliseconds; the worst round is reported beside it.
+  const ROUND = 800;
+  const rounds = Array.from({ length: Math.floor(samples.length / ROUND) }, (_, r) => at(samples.slice(r * ROUND, (r + 1) * ROUND), 0.99));
+  const bareRounds = Array.from({ length: Math.floor(bare.length / ROUND) }, (_, r) => at(bare.slice(r * ROUND, (r + 1) * ROUND), 0.99));
+  out({
+    mode, p50: at(samples, 0.5), p99: at(rounds, 0.5), p99Worst: Math.max(...rounds), p99Pooled: at(samples, 0.99), rounds: rounds.length,
+    bareP50: at(bare, 0.5), bareP99: at(bareRounds, 0.5), commitP50: at(commits, 0.5), commitP99: at(commits, 0.99), events: samples.length,
+  });
 }
 
 const modes: Record<string, () => Promise<void>> = { seed, full, baseline, incremental };

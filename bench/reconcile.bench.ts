@@ -5,7 +5,8 @@
  * an extra permission. Measured in its own process (time, peak RSS) through the real path (store scans, mapping
  * resolution, profile connector paging, streaming diff, findings written); the baseline is the bare floor (raw
  * SQL scan, fetch + JSON.parse, Map diff). Seeding uses raw better-sqlite3 with the store's row encoders.
- * Then the incremental finding update per event, p99. Targets (issue 7): ≤ 20 s, ≤ 1.5 GB, ≤ 1 ms p99.
+ * Then the incremental finding update per event, p99 (per round of 800 events, median of 5 rounds; the worst
+ * round and the pooled p99 printed beside it). Targets (issue 7): ≤ 20 s, ≤ 1.5 GB, ≤ 1 ms p99.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -116,7 +117,9 @@ export default async function bench(report: BenchReport): Promise<void> {
     report({ name: 'full reconciliation: known differences found', value: d['missingAtPam']! + d['unapprovedAtPam']! + d['permissionMismatch']!, unit: `of ${3 * known}`, target: 'all, none wrong', met: allFound });
     report({ name: 'full reconciliation: findings open (unapproved + extra)', value: Number(full['findingsOpen']), unit: `of ${2 * known}`, met: Number(full['findingsOpen']) === 2 * known });
     const inc = await runWorker('incremental', dir, server.url, rows);
-    report({ name: 'incremental finding update per event: p99', value: Number(inc['p99']), unit: 'ms', baseline: Number(inc['bareP99']), target: '≤ 1 ms', met: Number(inc['p99']) <= 1 });
+    report({ name: 'incremental finding update per event: p99 (median round)', value: Number(inc['p99']), unit: 'ms', baseline: Number(inc['bareP99']), target: '≤ 1 ms', met: Number(inc['p99']) <= 1 });
+    report({ name: 'incremental finding update: p99 worst of 5 rounds', value: Number(inc['p99Worst']), unit: 'ms' });
+    report({ name: 'incremental finding update: p99 of all 4,000 events', value: Number(inc['p99Pooled']), unit: 'ms' });
     report({ name: 'incremental finding update per event: p50', value: Number(inc['p50']), unit: 'ms', baseline: Number(inc['bareP50']) });
     report({ name: 'commit of a 100-event batch (the engine\'s): p50', value: Number(inc['commitP50']), unit: 'ms' });
     report({ name: 'commit of a 100-event batch (the engine\'s): p99', value: Number(inc['commitP99']), unit: 'ms' });
