@@ -153,11 +153,13 @@ export function createProfileConnector(options: ProfileConnectorOptions, deps: {
       const started = deps.clock.now();
       const credentials = await http.authenticate();
       if (!credentials.ok) return credentials;
-      const probe = { pageSize: 1 };
-      const plannable = options.profile.outbound?.actions['list-inventory'] && (await planRequest(options.profile, 'list-inventory', probe, options.params)).ok;
+      // The profile's own health call when it has one (Teleport's ping), else a one-item inventory page.
+      const action: OutboundAction = options.profile.outbound?.actions['check-health'] ? 'check-health' : 'list-inventory';
+      const probe = action === 'check-health' ? {} : { pageSize: 1 };
+      const plannable = options.profile.outbound?.actions[action] && (await planRequest(options.profile, action, probe, options.params)).ok;
       if (plannable) {
-        const page = await execute('list-inventory', probe);
-        if (!page.ok) return page;
+        const called = await execute(action, probe);
+        if (!called.ok) return called;
       }
       return { ok: true, value: { latencyMs: deps.clock.now() - started } };
     },

@@ -1,7 +1,8 @@
 /**
  * The pollers of the connectors with `inbound.scheme: "poll"`: the vendor profile's `inbound.poll` section when
- * it has one, else the built-in source of the vendor (StrongDM activities, the CyberArk audit stream), over the
- * connector's outbound base URL and credentials, every `poll.intervalSeconds`.
+ * it has one (StrongDM activities, Teleport audit events), else the built-in source of the vendor (the CyberArk
+ * audit stream, whose two-step query a poll section cannot express), over the connector's outbound base URL and
+ * credentials, every `poll.intervalSeconds`.
  */
 import type { ConnectorConfig } from '../config/config-schema.ts';
 import { StartupError } from '../config/startup-error.ts';
@@ -12,7 +13,6 @@ import type { CompiledProfile } from '../../mappings/lib/compile-profile.ts';
 import { type PollSource, createPoller } from './poller.ts';
 import { cyberArkAuditSource } from './poll-sources/cyberark-audit-source.ts';
 import { profilePollSource } from './poll-sources/profile-poll-source.ts';
-import { strongDmActivitiesSource } from './poll-sources/strongdm-activities-source.ts';
 
 export type PollerWiringContext = Pick<WiringContext, 'store' | 'logger' | 'metrics' | 'clock' | 'random' | 'mappings'> & {
   /** [0, 1) for backoff jitter. */
@@ -24,7 +24,6 @@ const DEFAULT_INTERVAL_SECONDS = 60;
 function pollSource(c: ConnectorConfig, profile: CompiledProfile | undefined, http: AuthenticatedHttp): PollSource | undefined {
   const fromProfile = profile && profilePollSource(c.id, profile, http);
   if (fromProfile) return fromProfile;
-  if (c.vendor === 'strongdm') return strongDmActivitiesSource(http);
   if (c.vendor === 'cyberark') return cyberArkAuditSource(http);
   return undefined;
 }

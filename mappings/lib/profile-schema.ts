@@ -96,8 +96,11 @@ export const requestSchema = z.strictObject({
   }).optional(),
 });
 
-/** `update-permissions` (optional): set a principal's permissions on a target it already holds to exactly the given list. */
-export const OUTBOUND_ACTIONS = ['grant', 'revoke', 'read-back', 'list-inventory', 'approve-elevation', 'deny-elevation', 'end-elevation', 'notify-iga', 'update-permissions'] as const;
+/**
+ * `update-permissions` (optional): set a principal's permissions on a target it already holds to exactly the given list.
+ * `check-health` (optional): a cheap authenticated call the connector's health check makes (else a one-item inventory page).
+ */
+export const OUTBOUND_ACTIONS = ['grant', 'revoke', 'read-back', 'list-inventory', 'approve-elevation', 'deny-elevation', 'end-elevation', 'notify-iga', 'update-permissions', 'check-health'] as const;
 export type OutboundAction = (typeof OUTBOUND_ACTIONS)[number];
 
 export const actionSchema = z.union([requestSchema, z.array(requestSchema).min(1)]);
@@ -108,6 +111,7 @@ export const authSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ps-auth'), signInPath: z.string(), signOutPath: z.string().optional() }),
   z.strictObject({ kind: z.literal('bearer') }),
   z.strictObject({ kind: z.literal('basic') }),
+  z.strictObject({ kind: z.literal('strongdm-signature') }),
 ]);
 
 export const profileSchema = z.strictObject({

@@ -7,7 +7,8 @@
  * `X-Sdm-Signature`, computed as the SDKs compute it (`signStrongDmRequest`: a key derived from the base64 API
  * secret and the UTC date, over SHA-256 of "<METHOD> <path>\n<body>"; the SDKs sign the gRPC method and the
  * protobuf request instead). There are no bearer tokens. A wrong signature, date or key is 401.
- * Activities are paged by an opaque cursor (`cursor` or `after`) that stays valid for resumption
+ * Activities carry the SDK's fields (`id, verb, description, actor, entities, completedAt, ipAddress, userAgent`) and
+ * are paged by an opaque cursor (`cursor` or `after`) that stays valid for resumption
  * (`meta.nextCursor`, also top-level `nextCursor`). Grants `{id, accountId, resourceId, startFrom, validUntil}`
  * and attachments `{id, accountId, roleId}` take the SDK's filter syntax (`accountid:a-1 resourceid:rs-2`) and
  * answer 409 AlreadyExists / 404 NotFound. */
@@ -31,7 +32,9 @@ export interface StrongDmActivity {
   actor: { id: string; email: string };
   entities: { id: string; type: 'user' | 'resource' | 'role' | 'request'; name: string; email?: string }[];
   completedAt: string;
-  ip: string;
+  /** The SDK's `Activity.IPAddress` / `ip_address`: the IP the action was taken from. */
+  ipAddress: string;
+  userAgent: string;
 }
 
 export interface AccountGrant {
@@ -82,7 +85,8 @@ export class StrongDmState {
       actor: { id: `a-${actor}`, email: actor },
       entities,
       completedAt: new Date(f.at ?? this.clock.now()).toISOString(),
-      ip: '10.0.0.8',
+      ipAddress: '10.0.0.8',
+      userAgent: 'sdm-cli/44.0.0',
     };
     this.activities.push(a);
     return a;

@@ -5,7 +5,10 @@
  * REST rendering of the same operations, with Bearer auth: list/get/create access requests, set state
  * APPROVED/DENIED with a reason (`PUT .../state`, or `POST .../approve|deny`; a resolved request cannot
  * change again: 409), locks (POST creates, PUT upserts as UpsertLock does, DELETE removes),
- * and the audit log as pages of `{events, lastKey}` (as SearchEvents returns events and a start key).
+ * the audit log as pages of `{events, lastKey}` (as SearchEvents returns events and a start key; `startKey` in,
+ * `lastKey` out, the position after the page, so it stays put when nothing is new), and Teleport's proxy ping
+ * `GET /webapi/ping` (`{cluster_name, server_version, min_client_version, auth, proxy}`), which the bridge passes
+ * through behind its bearer token like every other route (Teleport's proxy answers it without credentials).
  * Every request change also appends the matching audit event, so a poller sees real history.
  */
 import { systemClock, type Clock } from '../../../gateway/domain/clock.ts';
@@ -83,6 +86,8 @@ export interface TeleportFakeOptions {
   /** default `['teleport-token']` */
   readonly tokens?: readonly string[];
   readonly port?: number;
+  /** default `teleport.example.test` */
+  readonly clusterName?: string;
 }
 
 const tpError = (status: number, message: string): FakeResponse => json(status, { error: { message } });
@@ -124,6 +129,13 @@ export async function startTeleportFake(opts: TeleportFakeOptions = {}): Promise
   };
 
   const routes = [
+    route('GET', '/webapi/ping', () => json(200, {
+      cluster_name: opts.clusterName ?? 'teleport.example.test',
+      server_version: '17.4.8',
+      min_client_version: '16.0.0-aa',
+      auth: { type: 'local', second_factor: 'otp', preferred_local_mfa: 'otp', local: { name: '' }, private_key_policy: 'none', device_trust_disabled: true, has_motd: false },
+      proxy: { ssh: { listen_addr: '0.0.0.0:3023', public_addr: 'teleport.example.test:443' }, tls_routing_enabled: true },
+    })),
     route('GET', '/v1/access-requests', (req) => {
       const wanted = req.query.state?.toUpperCase();
       return json(200, { items: [...state.requests.values()].filter((r) => wanted === undefined || r.state === wanted) });

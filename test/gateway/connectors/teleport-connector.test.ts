@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../gateway/domain/clock.ts';
+import { isRetryableError } from '../../../gateway/connectors/pam-connector.ts';
 import { type ClosablePamConnector, createProfileConnector } from '../../../gateway/connectors/profile-connector.ts';
 import { runConnectorContract } from '../../contract/connector.ts';
 import { startTeleportFake, type Fake, type TeleportState } from '../../fakes/index.ts';
@@ -70,6 +71,30 @@ describe('Teleport connector: access requests and locks through the bridge', () 
     }
     expect(fake.state.lockedUsers()).toContain('carol@corp.example');
     expect(fake.calls.effectCount() - before).toBe(1);
+  });
+
+  it('health calls Teleport\'s ping through the bridge: unhealthy while it is down or refuses the token, healthy when up', async () => {
+    const pings = () => fake.calls.count({ path: /^\/webapi\/ping$/ });
+    const before = pings();
+    expect(await c.checkHealth()).toMatchObject({ ok: true });
+    expect(pings()).toBe(before + 1);
+    await fake.faults.down();
+    try {
+      const down = await c.checkHealth();
+      expect(down.ok).toBe(false);
+      expect(!down.ok && isRetryableError(down.error)).toBe(true);
+    } finally {
+      await fake.faults.up();
+    }
+    expect(await c.checkHealth()).toMatchObject({ ok: true });
+    fake.faults.next({ status: 503 }, 1, { path: '/webapi/ping' });
+    expect(await c.checkHealth()).toMatchObject({ ok: false, error: { failure: { kind: 'http', status: 503 } } });
+    const wrong = await connect(fake.url, 'nope');
+    try {
+      expect(await wrong.checkHealth()).toMatchObject({ ok: false, error: { failure: { kind: 'http', status: 401 } } });
+    } finally {
+      wrong.close();
+    }
   });
 
   it('a wrong token is 401 and not retried', async () => {

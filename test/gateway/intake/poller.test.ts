@@ -4,10 +4,11 @@ import { systemClock } from '../../../gateway/domain/clock.ts';
 import { createAuthenticatedHttp } from '../../../gateway/connectors/authenticated-http.ts';
 import { backoffDelay } from '../../../gateway/intake/backoff.ts';
 import { cyberArkAuditSource } from '../../../gateway/intake/poll-sources/cyberark-audit-source.ts';
-import { strongDmActivitiesSource } from '../../../gateway/intake/poll-sources/strongdm-activities-source.ts';
+import { profilePollSource } from '../../../gateway/intake/poll-sources/profile-poll-source.ts';
 import { createPoller, cursorName, type PollSource } from '../../../gateway/intake/poller.ts';
 import type { Store } from '../../../gateway/store/store.ts';
 import { startCyberArkFake, startStrongDmFake } from '../../fakes/index.ts';
+import { builtinProfile } from '../connectors/profiles.ts';
 import { eventually, ids, silentLogger, tempStore, type TempStore } from './harness.ts';
 
 let t: TempStore;
@@ -57,12 +58,14 @@ describe('poller (CyberArk audit stream)', () => {
   });
 });
 
-describe('poller (StrongDM activities)', () => {
+describe('poller (StrongDM activities through the shipped profile\'s poll section)', () => {
   it('polls on an interval with backoff while the API is down, then catches up', async () => {
     const fake = await startStrongDmFake();
     const http = createAuthenticatedHttp({ baseUrl: fake.url, auth: { kind: 'strongdm-signature', accessKey: 'sdm-access-key', secret: 'sdm-secret' }, timeoutMs: 1_000 }, { clock: systemClock });
     const registry = new Registry();
-    const p = poller(t.store, 'strongdm', strongDmActivitiesSource(http, { pageSize: 2 }), registry);
+    const source = profilePollSource('strongdm', await builtinProfile('strongdm'), http);
+    if (!source) throw new Error('the strongdm profile has no poll section');
+    const p = poller(t.store, 'strongdm', source, registry);
     try {
       for (let i = 0; i < 3; i++) fake.state.appendActivity('requested', { user: `u${i}@corp`, resource: 'db-prod' });
       await fake.faults.down('refuse');
