@@ -2,9 +2,10 @@
  * The console API contract: what every admin endpoint answers. The renderer, the preload bridge, the Electron
  * main process and the gateway's admin routes all speak these types, and only these.
  */
-import type { Conflict, ConflictKind, ResolutionAction } from '../../gateway/domain/conflict.ts';
+import type { Conflict, ConflictKind, ConflictResolution, ResolutionAction } from '../../gateway/domain/conflict.ts';
 import type { DomainEvent } from '../../gateway/domain/domain-event.ts';
 import type { Finding, FindingKind, Severity } from '../../gateway/domain/finding.ts';
+import type { FrameworkTag } from '../../gateway/domain/framework-tags.ts';
 import type { LedgerEntry } from '../../gateway/domain/ledger-entry.ts';
 import type { OutboxMessage, OutboxStatus } from '../../gateway/domain/outbox-message.ts';
 import type { LedgerVerification } from '../../gateway/ledger/verify-ledger.ts';
@@ -44,12 +45,8 @@ export interface OutboxQuery {
   readonly count?: number | undefined;
 }
 
-export interface TagView {
-  readonly id: string;
-  readonly framework: string;
-  readonly control: string;
-  readonly title: string;
-}
+/** A framework control a finding is tagged with (`<framework>:<control>`). */
+export type TagView = FrameworkTag;
 
 export interface FindingDetail {
   readonly finding: Finding;
@@ -57,15 +54,8 @@ export interface FindingDetail {
   readonly ledger: readonly LedgerEntry[];
 }
 
-export interface ResolveConflictInput {
-  readonly action: ResolutionAction;
-  /** Who decides (recorded in the ledger). */
-  readonly by: string;
-  readonly reason: string;
-  /** For `exception`. */
-  readonly owner?: string | undefined;
-  readonly until?: string | undefined;
-}
+/** The resolution a person decides (`by` is recorded in the ledger); the gateway stamps `at`. */
+export type ResolveConflictInput = Omit<ConflictResolution, 'at'>;
 
 export interface AppliedIntent {
   readonly kind: string;

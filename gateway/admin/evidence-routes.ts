@@ -6,23 +6,12 @@
 import { Router } from 'express';
 import type { EvidenceExport, EvidenceFormat } from '../../console/shared/api-types.ts';
 import { evidenceExportSchema, evidenceQuerySchema } from '../../console/shared/input-schemas.ts';
-import type { EvidencePack, EvidenceScope } from '../domain/evidence-pack.ts';
-import { renderEvidenceCsv, renderEvidenceHtml, renderEvidenceJson } from '../domain/evidence-render.ts';
+import type { EvidenceScope } from '../domain/evidence-pack.ts';
+import { buildEvidenceFromStore, EVIDENCE_CONTENT_TYPES, renderEvidence } from '../evidence/evidence-export.ts';
 import { type EntitlementId, isId } from '../domain/ids.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { AdminDeps } from './admin-deps.ts';
-import { buildStoreEvidencePack } from './evidence-facts.ts';
 import { parseInput } from './parse-input.ts';
-
-const CONTENT_TYPES: Readonly<Record<EvidenceFormat, string>> = {
-  json: 'application/json; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-};
-
-function render(pack: EvidencePack, format: EvidenceFormat): string {
-  return format === 'json' ? renderEvidenceJson(pack) : format === 'csv' ? renderEvidenceCsv(pack) : renderEvidenceHtml(pack);
-}
 
 function fileStem(scope: EvidenceScope): string {
   const name = scope.kind === 'entitlement' ? scope.entitlementId : scope.kind === 'owner' ? `owner-${scope.owner}` : scope.name;
@@ -32,8 +21,8 @@ function fileStem(scope: EvidenceScope): string {
 export function createEvidenceRoutes(deps: Pick<AdminDeps, 'store' | 'clock'>): Router {
   const router = Router();
   const exportPack = async (scope: EvidenceScope, format: EvidenceFormat, unusedDays: number | undefined): Promise<EvidenceExport> => {
-    const pack = await buildStoreEvidencePack(deps.store, scope, new Date(deps.clock.now()).toISOString(), unusedDays);
-    return { filename: `${fileStem(scope)}.${format}`, contentType: CONTENT_TYPES[format], body: render(pack, format) };
+    const pack = await buildEvidenceFromStore(deps.store, scope, new Date(deps.clock.now()).toISOString(), { unusedDays });
+    return { filename: `${fileStem(scope)}.${format}`, contentType: EVIDENCE_CONTENT_TYPES[format], body: renderEvidence(pack, format) };
   };
   router.post('/evidence/export', async (req, res) => {
     const input = parseInput(evidenceExportSchema, req.body, 'evidence export');

@@ -1,26 +1,26 @@
 /** SCIM Groups as Lockstep entitlements; members are the entitlement's active assignments. */
 import type { Entitlement, Governance, RiskTier } from '../domain/entitlement.ts';
 import { isId, newId } from '../domain/ids.ts';
+import type { ConnectorId } from '../domain/ids.ts';
+import type { Page, QuerySpec } from '../domain/query.ts';
 import type { StoreTx } from '../store/store.ts';
 import { UniqueViolation } from '../store/store.ts';
 import { coerceResource } from './scim-coerce.ts';
 import { VersionConflict, withRetry } from './scim-context.ts';
-import { checkIfMatch, etagOf, ifNoneMatchHits } from './scim-etag.ts';
-import type { ScimContext, ScimOutcome, ScimServiceDeps } from './scim-context.ts';
-import { ScimError, notFound } from './scim-error.ts';
+import { checkIfMatch, etagOf } from './scim-etag.ts';
+import type { ScimContext, ScimOutcome } from './scim-context.ts';
+import { ScimError } from './scim-error.ts';
 import { recordEvent, recordLedger } from './scim-journal.ts';
-import { listResponse } from './scim-list.ts';
-import type { ListParams } from './scim-list.ts';
 import { MemberWriter, endAssignments, readMembers, usageOf } from './scim-members.ts';
 import type { MemberChanges } from './scim-members.ts';
 import { applyPatch } from './scim-patch.ts';
 import type { MemberOp } from './scim-patch.ts';
 import { PathResolver } from './scim-paths.ts';
+import { ResourceReads } from './scim-reads.ts';
 import { project, wants } from './scim-projection.ts';
 import type { Projection } from './scim-projection.ts';
 import { attributesOf, sameAttributes, served, withMeta } from './scim-resource-meta.ts';
 import { LOCKSTEP_GROUP_SCHEMA, groupType } from './scim-schemas.ts';
-import type { Tombstones } from './scim-tombstones.ts';
 
 type Doc = Record<string, unknown>;
 export const groupResolver = new PathResolver(groupType);
@@ -50,19 +50,15 @@ function splitMembers(attrs: Doc): { attrs: Doc; members?: string[] } {
   return { attrs: rest, members: (members as Doc[]).map((m) => m['value']).filter((v): v is string => typeof v === 'string') };
 }
 
-export class GroupService {
-  constructor(private readonly deps: ScimServiceDeps & { readonly tombstones: Tombstones }) {}
+export class GroupService extends ResourceReads<Entitlement> {
+  protected readonly type = 'Group';
 
-  private now(): string {
-    return new Date(this.deps.clock.now()).toISOString();
+  protected async find(db: StoreTx, id: string): Promise<Entitlement | undefined> {
+    return isId('entitlement', id) ? db.entitlements.get(id) : undefined;
   }
 
-  async load(ctx: ScimContext, id: string, opts: { tombstones: boolean }, tx?: StoreTx): Promise<Entitlement> {
-    if (!isId('entitlement', id)) throw notFound(`Group ${id}`);
-    const found = await (tx ?? this.deps.store).entitlements.get(id);
-    if (!found || found.connectorId !== ctx.connectorId) throw notFound(`Group ${id}`);
-    if (found.deletedAt && (!opts.tombstones || !this.deps.tombstones.retained(found.deletedAt))) throw notFound(`Group ${id}`);
-    return found;
+  protected query(connectorId: ConnectorId, spec: QuerySpec): Promise<Page<Entitlement>> {
+    return this.deps.store.entitlements.query(connectorId, spec);
   }
 
   /** The served document: stored resource, members from assignments (when asked for), usage. */
@@ -97,20 +93,6 @@ export class GroupService {
       return this.render(ctx, entitlement, {}, tx);
     });
     return { status: 201, body: body2, location: (resource['meta'] as Doc)['location'] as string, etag: etagOf(1) };
-  }
-
-  async get(ctx: ScimContext, id: string, projection: Projection, ifNoneMatch?: string): Promise<ScimOutcome> {
-    const found = await this.load(ctx, id, { tombstones: true });
-    if (ifNoneMatchHits(ifNoneMatch, found.version)) return { status: 304, etag: etagOf(found.version) };
-    return { status: 200, body: await this.render(ctx, found, projection), etag: etagOf(found.version) };
-  }
-
-  async list(ctx: ScimContext, params: ListParams): Promise<ScimOutcome> {
-    if (params.spec.includeDeleted) await this.deps.tombstones.purge();
-    const page = await this.deps.store.entitlements.query(ctx.connectorId, params.spec);
-    const resources: Doc[] = [];
-    if (params.spec.page.count > 0) for (const e of page.items) resources.push(await this.render(ctx, e, params.projection));
-    return { status: 200, body: listResponse(page.totalResults, params.spec.page.startIndex, resources) };
   }
 
   /** PUT: `members` present sets the membership exactly; absent leaves it unchanged (no silent mass revocation). */

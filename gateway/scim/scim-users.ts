@@ -1,26 +1,25 @@
 /** SCIM Users as Lockstep identities: create, read, replace, patch, delete (tombstone), list. */
 import { isId, newId } from '../domain/ids.ts';
-import type { IdentityId } from '../domain/ids.ts';
+import type { ConnectorId, IdentityId } from '../domain/ids.ts';
 import { IDENTITY_KINDS } from '../domain/identity.ts';
 import type { Identity, IdentityKind } from '../domain/identity.ts';
+import type { Page, QuerySpec } from '../domain/query.ts';
 import type { StoreTx } from '../store/store.ts';
 import { UniqueViolation } from '../store/store.ts';
 import { coerceResource } from './scim-coerce.ts';
 import { VersionConflict, withRetry } from './scim-context.ts';
-import { checkIfMatch, etagOf, ifNoneMatchHits } from './scim-etag.ts';
-import type { ScimContext, ScimOutcome, ScimServiceDeps } from './scim-context.ts';
-import { ScimError, notFound } from './scim-error.ts';
+import { checkIfMatch, etagOf } from './scim-etag.ts';
+import type { ScimContext, ScimOutcome } from './scim-context.ts';
+import { ScimError } from './scim-error.ts';
 import { recordEvent, recordLedger } from './scim-journal.ts';
-import { listResponse } from './scim-list.ts';
-import type { ListParams } from './scim-list.ts';
 import { applyPatch } from './scim-patch.ts';
 import { PathResolver } from './scim-paths.ts';
+import { ResourceReads } from './scim-reads.ts';
 import { project, wants } from './scim-projection.ts';
 import type { Projection } from './scim-projection.ts';
 import { attributesOf, locationOf, sameAttributes, served, withMeta } from './scim-resource-meta.ts';
 import { LOCKSTEP_USER_SCHEMA, userType } from './scim-schemas.ts';
 import { endAssignments } from './scim-members.ts';
-import type { Tombstones } from './scim-tombstones.ts';
 
 type Doc = Record<string, unknown>;
 export const userResolver = new PathResolver(userType);
@@ -43,11 +42,15 @@ function uniqueness(e: unknown): never {
   throw e;
 }
 
-export class UserService {
-  constructor(private readonly deps: ScimServiceDeps & { readonly tombstones: Tombstones }) {}
+export class UserService extends ResourceReads<Identity> {
+  protected readonly type = 'User';
 
-  private now(): string {
-    return new Date(this.deps.clock.now()).toISOString();
+  protected async find(db: StoreTx, id: string): Promise<Identity | undefined> {
+    return isId('identity', id) ? db.identities.get(id) : undefined;
+  }
+
+  protected query(connectorId: ConnectorId, spec: QuerySpec): Promise<Page<Identity>> {
+    return this.deps.store.identities.query(connectorId, spec);
   }
 
   async create(ctx: ScimContext, body: unknown): Promise<ScimOutcome> {
@@ -62,15 +65,6 @@ export class UserService {
       await recordEvent(tx, ctx, at, 'identity.upserted', id, { identityId: id, userName: identity.userName, active: identity.active, kind: identity.kind, created: true });
     }).catch(uniqueness);
     return { status: 201, body: resource, location: (resource['meta'] as Doc)['location'] as string, etag: etagOf(1) };
-  }
-
-  /** The identity of this connector with this id; tombstones only when `tombstones` (and still retained). */
-  async load(ctx: ScimContext, id: string, opts: { tombstones: boolean }, tx?: StoreTx): Promise<Identity> {
-    if (!isId('identity', id)) throw notFound(`User ${id}`);
-    const found = await (tx ?? this.deps.store).identities.get(id);
-    if (!found || found.connectorId !== ctx.connectorId) throw notFound(`User ${id}`);
-    if (found.deletedAt && (!opts.tombstones || !this.deps.tombstones.retained(found.deletedAt))) throw notFound(`User ${id}`);
-    return found;
   }
 
   /**
@@ -89,20 +83,6 @@ export class UserService {
     if (groups.length === 0) return project(doc, projection);
     const { meta, ...rest } = doc;
     return project({ ...rest, groups, meta }, projection);
-  }
-
-  async get(ctx: ScimContext, id: string, projection: Projection, ifNoneMatch?: string): Promise<ScimOutcome> {
-    const found = await this.load(ctx, id, { tombstones: true });
-    if (ifNoneMatchHits(ifNoneMatch, found.version)) return { status: 304, etag: etagOf(found.version) };
-    return { status: 200, body: await this.render(ctx, found, projection), etag: etagOf(found.version) };
-  }
-
-  async list(ctx: ScimContext, params: ListParams): Promise<ScimOutcome> {
-    if (params.spec.includeDeleted) await this.deps.tombstones.purge();
-    const page = await this.deps.store.identities.query(ctx.connectorId, params.spec);
-    const resources: Doc[] = [];
-    if (params.spec.page.count > 0) for (const i of page.items) resources.push(await this.render(ctx, i, params.projection));
-    return { status: 200, body: listResponse(page.totalResults, params.spec.page.startIndex, resources) };
   }
 
   async replace(ctx: ScimContext, id: string, body: unknown, ifMatch?: string): Promise<ScimOutcome> {

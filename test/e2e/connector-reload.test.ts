@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigDocument } from '../../gateway/config/config-schema.ts';
@@ -15,39 +14,11 @@ import { enqueue } from '../../gateway/outbox/enqueue.ts';
 import { cyberArkAuditRecord, sendCyberArkSyslog, startCyberArkFake, type CyberArkFakeState, type Fake } from '../fakes/index.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { accepts, freePort, takenPort } from './ports.ts';
+import { waitFor } from './sync-client.ts';
 
 const PROFILES = path.resolve(import.meta.dirname, '../../mappings/profiles');
 type Connectors = NonNullable<ConfigDocument['connectors']>;
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
-}
-
-/** Whether something accepts TCP connections on the port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const cyberarkPam = (baseUrl: string): Connectors[number] => ({
   id: 'cyberark-prod', kind: 'pam', vendor: 'cyberark',
@@ -99,10 +70,10 @@ describe('connectors follow the configuration file without a restart', () => {
     const port = await freePort();
     expect(gw.gateway.syslogListeners).toEqual([]);
     await configure([cyberarkPam(first.url), { id: 'vault', kind: 'pam', vendor: 'cyberark', inbound: { scheme: 'syslog', port } }]);
-    await eventually('the new listener', () => gw.gateway.syslogListeners.some((l) => l.connectorId === 'vault' && l.port === port));
+    await waitFor('the new listener', () => gw.gateway.syslogListeners.some((l) => l.connectorId === 'vault' && l.port === port));
 
     await sendCyberArkSyslog('127.0.0.1', port, [cyberArkAuditRecord('300', { Safe: 'Finance', sessionId: 'S-1', user: 'carol' })]);
-    const row = await eventually('the record in the inbox', async () => {
+    const row = await waitFor('the record in the inbox', async () => {
       const events = await gw.store.events.readAfter(0, 10_000);
       const received = events.find((e) => e.type === 'pam.event' && e.payload.stage === 'received' && e.payload.connectorId === 'vault');
       return received ? gw.store.inbox.get(received.payload.inboxId as never) : undefined;
@@ -110,49 +81,47 @@ describe('connectors follow the configuration file without a restart', () => {
     expect(row).toMatchObject({ connectorId: 'vault', channel: 'syslog' });
 
     await configure([cyberarkPam(first.url)]);
-    await eventually('the listener gone', () => gw.gateway.syslogListeners.length === 0);
+    await waitFor('the listener gone', () => gw.gateway.syslogListeners.length === 0);
     expect(await accepts(port)).toBe(false);
     expect((await readiness()).status).toBe('ready');
   });
 
   it('reports a listener that cannot listen (port taken) on /readyz, and is ready again once it listens', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const taken = (blocker.address() as net.AddressInfo).port;
+    const { port: taken, release } = await takenPort();
     try {
       await configure([cyberarkPam(first.url), { id: 'vault', kind: 'pam', vendor: 'cyberark', inbound: { scheme: 'syslog', port: taken } }]);
-      const report = await eventually('readiness names the conflict', async () => {
+      const report = await waitFor('readiness names the conflict', async () => {
         const r = await readiness();
         return r.checks['connectors']?.ok === false ? r : undefined;
       });
       expect(report.status).toBe('not-ready');
       expect(report.checks['connectors']?.reason).toMatch(new RegExp(`connector vault: syslog listener cannot listen on 127\\.0\\.0\\.1:${taken}: .*EADDRINUSE`));
     } finally {
-      await new Promise((r) => blocker.close(r));
+      await release();
     }
     const port = await freePort();
     await configure([cyberarkPam(first.url), { id: 'vault', kind: 'pam', vendor: 'cyberark', inbound: { scheme: 'syslog', port } }]);
-    await eventually('ready again', async () => (await readiness()).status === 'ready');
+    await waitFor('ready again', async () => (await readiness()).status === 'ready');
     expect(await accepts(port)).toBe(true);
     await configure([cyberarkPam(first.url)]);
-    await eventually('the listener gone', () => gw.gateway.syslogListeners.length === 0);
+    await waitFor('the listener gone', () => gw.gateway.syslogListeners.length === 0);
   });
 
   it('sends the next outbox call to a changed baseUrl; a call in flight finishes at the old one', async () => {
     await grant('dana');
-    await eventually('dana granted at the first PAM', () => first.state.safe('Finance')?.members.has('dana'));
+    await waitFor('dana granted at the first PAM', () => first.state.safe('Finance')?.members.has('dana'));
 
     first.faults.next({ delayMs: 1_500 }, 1, MEMBERS);
     await grant('eve');
-    await eventually('the call for eve in flight at the first PAM', () => first.calls.count({ method: 'POST', path: MEMBERS.path }) >= 2);
+    await waitFor('the call for eve in flight at the first PAM', () => first.calls.count({ method: 'POST', path: MEMBERS.path }) >= 2);
     await configure([cyberarkPam(second.url)]);
-    await eventually('eve granted at the first PAM (the call in flight finished)', () => first.state.safe('Finance')?.members.has('eve'));
+    await waitFor('eve granted at the first PAM (the call in flight finished)', () => first.state.safe('Finance')?.members.has('eve'));
 
     await grant('finn');
-    await eventually('finn granted at the second PAM', () => second.state.safe('Finance')?.members.has('finn'));
+    await waitFor('finn granted at the second PAM', () => second.state.safe('Finance')?.members.has('finn'));
     expect(first.state.safe('Finance')?.members.has('finn')).toBe(false);
     expect(second.state.safe('Finance')?.members.has('eve')).toBe(false);
-    const delivered = await eventually('all three delivered', async () => {
+    const delivered = await waitFor('all three delivered', async () => {
       const rows = (await gw.store.events.readAfter(0, 10_000)).filter((e) => e.type === 'outbox.changed' && e.payload.status === 'delivered');
       return rows.length >= 3 ? rows : undefined;
     });

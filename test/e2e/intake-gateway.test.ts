@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../gateway/cli/program.ts';
@@ -21,30 +20,13 @@ import {
 } from '../fakes/index.ts';
 import { createScimToken, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { Scim } from './sync-client.ts';
+import { accepts, freePort, takenPort } from './ports.ts';
+import { Scim, waitFor } from './sync-client.ts';
 import { SYNC_MAPPINGS } from './sync-mappings.ts';
 
 const PROFILES = path.resolve(import.meta.dirname, '../../mappings/profiles');
 const SW_SECRET = standardWebhookSecret(randomBytes(24));
 const TELEPORT = { username: 'teleport', password: 'tp-hook-secret' };
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function domainEvents(store: Store, type: string) {
   return (await store.events.readAfter(0, 10_000)).filter((e) => e.type === type);
@@ -52,7 +34,7 @@ async function domainEvents(store: Store, type: string) {
 
 /** The normalised `pam.event`s of one inbox row, once the processor has finished it. */
 async function normalisedOf(store: Store, inboxId: string) {
-  return eventually(`inbox ${inboxId} processed`, async () => {
+  return waitFor(`inbox ${inboxId} processed`, async () => {
     const row = await store.inbox.get(inboxId as InboxId);
     if (!row || row.status === 'pending') return undefined;
     const events = (await domainEvents(store, 'pam.event')).filter((e) => e.payload.stage === 'normalised' && e.payload.inboxId === inboxId);
@@ -148,7 +130,7 @@ describe('the gateway with intake and outbox wired', () => {
     expect(gw.gateway.syslogListeners).toEqual([{ connectorId: 'vault', host: '127.0.0.1', port: syslogPort, tls: false }]);
     const record = cyberArkAuditRecord('300', { Safe: 'Finance', sessionId: 'S-77', user: 'carol' });
     await sendCyberArkSyslog('127.0.0.1', syslogPort, [record]);
-    const received = await eventually('syslog record in the inbox', async () =>
+    const received = await waitFor('syslog record in the inbox', async () =>
       (await domainEvents(gw.store, 'pam.event')).find((e) => e.payload.stage === 'received' && e.payload.connectorId === 'vault'));
     const { row } = await normalisedOf(gw.store, received.payload.inboxId as string);
     expect(row).toMatchObject({ connectorId: 'vault', channel: 'syslog', contentType: 'application/json' });
@@ -156,12 +138,12 @@ describe('the gateway with intake and outbox wired', () => {
   });
 
   it('polls StrongDM with signed requests and advances its durable cursor', async () => {
-    const cursor = await eventually('poll cursor', () => gw.store.cursors.get('poll:strongdm'));
+    const cursor = await waitFor('poll cursor', () => gw.store.cursors.get('poll:strongdm'));
     const polled = async () => (await domainEvents(gw.store, 'pam.event')).filter((e) => e.payload.stage === 'received' && e.payload.connectorId === 'strongdm');
-    await eventually('three activities stored', async () => (await polled()).length === 3);
+    await waitFor('three activities stored', async () => (await polled()).length === 3);
     strongdm.state.appendActivity('requested', { user: 'dee', resource: 'db-prod', requestId: 'req-dee' });
-    await eventually('the fourth activity stored', async () => (await polled()).length === 4);
-    const next = await eventually('cursor moved', async () => {
+    await waitFor('the fourth activity stored', async () => (await polled()).length === 4);
+    const next = await waitFor('cursor moved', async () => {
       const c = await gw.store.cursors.get('poll:strongdm');
       return c !== cursor ? c : undefined;
     });
@@ -175,8 +157,8 @@ describe('the gateway with intake and outbox wired', () => {
       connectorId: 'cyberark-prod', action: 'grant', idempotencyKey: 'grant:test:finance:dana',
       payload: { target: { kind: 'safe', ref: 'Finance' }, principal: 'dana', permissions: ['useAccounts', 'listAccounts'] },
     }, { clock, random: (n) => randomBytes(n) }));
-    await eventually('dana is a member of Finance', () => cyberark.state.safe('Finance')?.members.has('dana'));
-    const changes = await eventually('outbox delivered', async () => {
+    await waitFor('dana is a member of Finance', () => cyberark.state.safe('Finance')?.members.has('dana'));
+    const changes = await waitFor('outbox delivered', async () => {
       const c = (await domainEvents(gw.store, 'outbox.changed')).map((e) => e.payload.status);
       return c.includes('delivered') ? c : undefined;
     });
@@ -198,22 +180,14 @@ describe('the gateway with intake and outbox wired', () => {
 
   it('stops cleanly: listeners closed, no timers or servers left', async () => {
     await gw.stop();
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port: syslogPort });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
+    expect(await accepts(syslogPort)).toBe(false);
     // Handles are released on the ticks after their close callbacks, and the test runner has timers of its own:
     // compare the fewest of each kind seen over a few samples, waiting (bounded) for the gateway's to go.
     const left = async () => {
       const now = await fewestResources();
       return [...now].filter(([kind, n]) => n > (resourcesBefore.get(kind) ?? 0)).map(([kind]) => kind);
     };
-    await eventually('servers, sockets, watchers and timers released', async () => (await left()).length === 0, 5_000)
+    await waitFor('servers, sockets, watchers and timers released', async () => (await left()).length === 0, 5_000)
       .catch(async () => expect(await left()).toEqual([]));
   });
 });
@@ -232,7 +206,7 @@ describe('the sync engine and the dispatcher', () => {
       const scim = new Scim(gw.url, await createScimToken(gw.store, 'sailpoint'));
       const kim = await scim.user('kim');
       await scim.group('PAM-Ops-Users', { owner: 'alice', lastCertified: new Date().toISOString(), reviewCadenceDays: 90 }, [kim]);
-      await eventually('kim in Ops', () => cyberark.state.safe('Ops')?.members.has('kim'));
+      await waitFor('kim in Ops', () => cyberark.state.safe('Ops')?.members.has('kim'));
     } finally {
       await gw.stop();
       await cyberark.close();
@@ -257,16 +231,14 @@ describe('starts that refuse', () => {
   });
 
   it('stops with one line when a syslog port is taken', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const port = (blocker.address() as net.AddressInfo).port;
+    const { port, release } = await takenPort();
     try {
       const error = await startTestGateway({ config: minimalConfig([{ id: 'vault', kind: 'pam', vendor: 'cyberark', inbound: { scheme: 'syslog', port } }]) })
         .then((g) => g.stop(), (e: unknown) => e);
       expect(error).toBeInstanceOf(StartupError);
       expect((error as Error).message).toMatch(new RegExp(`^connector vault: syslog listener cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
     } finally {
-      await new Promise((r) => blocker.close(r));
+      await release();
     }
   });
 

@@ -1,8 +1,19 @@
 /** Entitlement mappings the sync end-to-end tests run with (written to the gateway's mappings directory). */
-const head = (name: string) => `apiVersion: lockstep.dev/v1\nkind: EntitlementMapping\nname: ${name}\n`;
+
+/** The policy the standing mappings share: an owner required, case-insensitive correlation, drift revoked, IGA wins. */
+const STANDING = `access:
+  mode: standing
+  requireOwner: true
+correlation:
+  caseInsensitive: true
+drift: revoke
+conflict: iga-wins
+`;
+/** A mapping document: its name, then `body` (match and targets), then `policy` (access, correlation, drift...). */
+const mapping = (name: string, body: string, policy = STANDING) => `apiVersion: lockstep.dev/v1\nkind: EntitlementMapping\nname: ${name}\n${body}${policy}`;
 
 export const SYNC_MAPPINGS: Readonly<Record<string, string>> = {
-  'cyberark-safes': `${head('cyberark-safes')}match:
+  'cyberark-safes': mapping('cyberark-safes', `match:
   connector: '*'
   name: { regex: '^PAM-(?<safe>[A-Za-z0-9_-]+?)-(?<role>Users|Admins)$' }
 targets:
@@ -16,30 +27,16 @@ targets:
     ref: '{{ $captures.safe }}'
     permissions: [useAccounts, retrieveAccounts, listAccounts, manageSafeMembers]
     when: $captures.role = "Admins"
-access:
-  mode: standing
-  requireOwner: true
-correlation:
-  caseInsensitive: true
-drift: revoke
-conflict: iga-wins
-`,
-  'strongdm-resources': `${head('strongdm-resources')}match:
+`),
+  'strongdm-resources': mapping('strongdm-resources', `match:
   connector: '*'
   name: { regex: '^SDM-(?<resource>[A-Za-z0-9_-]+)$' }
 targets:
   - connector: strongdm
     kind: resource
     ref: '{{ $captures.resource }}'
-access:
-  mode: standing
-  requireOwner: true
-correlation:
-  caseInsensitive: true
-drift: revoke
-conflict: iga-wins
-`,
-  'delinea-secrets': `${head('delinea-secrets')}match:
+`),
+  'delinea-secrets': mapping('delinea-secrets', `match:
   connector: '*'
   name: { regex: '^DL-(?<secret>[0-9]+)$' }
 targets:
@@ -47,15 +44,8 @@ targets:
     kind: secret
     ref: '{{ $captures.secret }}'
     permissions: [View]
-access:
-  mode: standing
-  requireOwner: true
-correlation:
-  caseInsensitive: true
-drift: revoke
-conflict: iga-wins
-`,
-  'service-accounts': `${head('service-accounts')}match:
+`),
+  'service-accounts': mapping('service-accounts', `match:
   connector: '*'
   name: { regex: '^SVC-(?<safe>[A-Za-z0-9_-]+)$' }
   attributes:
@@ -65,25 +55,18 @@ targets:
     kind: safe
     ref: '{{ $captures.safe }}'
     permissions: [useAccounts, retrieveAccounts]
-access:
-  mode: standing
-  requireOwner: true
-correlation:
-  caseInsensitive: true
-drift: revoke
-conflict: iga-wins
-nhi:
+`, `${STANDING}nhi:
   ownerRequired: true
   maxSecretAgeDays: 30
-`,
-  'teleport-roles': `${head('teleport-roles')}match:
+`),
+  'teleport-roles': mapping('teleport-roles', `match:
   connector: '*'
   name: { regex: '^teleport-(?<role>[a-z0-9-]+)$' }
 targets:
   - connector: teleport
     kind: role
     ref: '{{ $captures.role }}'
-access:
+`, `access:
   mode: jit
   maxDuration: 2h
   requireOwner: true
@@ -93,5 +76,5 @@ correlation:
   caseInsensitive: true
 drift: alert
 conflict: manual
-`,
+`),
 };

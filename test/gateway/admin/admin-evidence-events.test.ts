@@ -38,6 +38,16 @@ describe('evidence export', () => {
     expect((await h.api('/evidence?format=json')).status).toBe(400);
     expect((await h.api('/evidence/export', { body: { scope: { kind: 'entitlement', entitlementId: 'x' }, format: 'pdf' } })).status).toBe(400);
   });
+
+  it('exports a deleted entitlement asked for by id with its history, as the CLI does', async () => {
+    const store = h.gw.store;
+    const e = (await store.entitlements.get(h.seeded.entitlementId as never))!;
+    expect(await store.entitlements.update({ ...e, deletedAt: '2026-01-02T00:00:00.000Z', version: e.version + 1 }, e.version)).toBe(true);
+    const pack = JSON.parse(await (await h.api(`/evidence?entitlementId=${h.seeded.entitlementId}&format=json`)).text());
+    expect(pack.entitlements).toEqual([expect.objectContaining({ id: h.seeded.entitlementId, displayName: 'PAM-PRODDB-Users' })]);
+    expect(pack.assignments).toHaveLength(1);
+    expect(pack.ledger.map((l: { action: string }) => l.action)).toContain('entitlement.created');
+  });
 });
 
 describe('server-sent event stream', () => {
