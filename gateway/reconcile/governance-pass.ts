@@ -16,7 +16,7 @@ import { type ElevationId, isId } from '../domain/ids.ts';
 import { addMs } from '../domain/iso-time.ts';
 import type { Store } from '../store/store.ts';
 import { rotatedCursor } from '../sync/nhi-handler.ts';
-import { LAST_RUN_CURSOR } from './reconcile-run.ts';
+import { LAST_RUN_CURSOR } from './reconcile-cursors.ts';
 import type { AccessModel } from './access-model.ts';
 import type { ExpectedTally } from './expected-paths.ts';
 import { readLiveFindings } from '../findings/finding-writer.ts';

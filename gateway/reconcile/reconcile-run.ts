@@ -24,9 +24,11 @@ import { type ExpectedTally, expectedSource } from './expected-paths.ts';
 import { GOVERNANCE_KINDS, governanceFindings } from './governance-pass.ts';
 import { type InventoryStats, inventorySource } from './inventory-source.ts';
 import { buildPrincipalIndex } from './principal-index.ts';
+import { LAST_RUN_CURSOR } from './reconcile-cursors.ts';
 import { RECONCILE_ACTOR, raiseConflict } from './reconcile-writes.ts';
 
-export const LAST_RUN_CURSOR = 'reconcile.lastRunAt';
+/** Also exported here for callers that read it with a run's report (it lives in reconcile-cursors.ts). */
+export { LAST_RUN_CURSOR };
 
 export interface ReconcileOptions {
   readonly batchSize: number;

@@ -11,7 +11,7 @@ import { isId, type RevocationId } from '../domain/ids.ts';
 import type { OutboxMessage } from '../domain/outbox-message.ts';
 import type { StepOutcome } from '../domain/revocation-saga.ts';
 import { newId } from '../domain/ids.ts';
-import { headName, pathKeyOf } from '../outbox/path-order.ts';
+import { newerOnPath as newerMessageOnPath } from '../outbox/path-order.ts';
 import { approvingAssignment } from './approved-path.ts';
 import { applyOutcome, startRevocation } from './revocation-writer.ts';
 import type { SyncTx } from './sync-context.ts';
@@ -56,11 +56,9 @@ async function sagaOutcome(s: SyncTx, m: OutboxMessage, status: 'delivered' | 'a
   await applyOutcome(s, revocationId, stepName, outcome);
 }
 
-/** The newest grant or revoke of the message's path when it is not the message itself (outbox path order). */
+/** The newer message of the message's path that overtook it, if any (outbox path order, path-order.ts). */
 async function newerOnPath(s: SyncTx, m: OutboxMessage): Promise<string | undefined> {
-  const key = pathKeyOf(m.connectorId, m.action, m.payload);
-  const head = key ? await s.tx.cursors.get(headName(key)) : undefined;
-  return head && head !== m.id ? head : undefined;
+  return newerMessageOnPath(s.tx, m);
 }
 
 /** The dispatcher settles a call overtaken by a newer message for its path as delivered with `{ superseded: <newer id> }`. */

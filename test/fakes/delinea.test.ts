@@ -57,6 +57,27 @@ describe('Delinea Secret Server fake', () => {
     expect(ss.state.permissionsOf(42).some((p) => p.userName === 'bob')).toBe(false);
   });
 
+  it('updates a permission\'s access role by its id; the same role again changes nothing; 404 and 400 as Secret Server answers', async () => {
+    const perm = ss.state.addPermission({ secretId: 42, role: 'List', userName: 'bob' });
+    const update = (id: number, body: Record<string, unknown>, key = 'u1') =>
+      call(`/secret-permissions/${id}`, { method: 'PUT', headers: { 'idempotency-key': key }, body: JSON.stringify(body) });
+    const res = await update(perm.id, { id: perm.id, secretId: 42, secretAccessRoleName: 'Edit' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: perm.id, secretId: 42, secretAccessRoleName: 'Edit', secretAccessRoleId: 3, userName: 'bob' });
+    expect(ss.state.permissions.get(perm.id)).toMatchObject({ secretAccessRoleName: 'Edit', secretAccessRoleId: 3 });
+    expect((await update(perm.id, { id: perm.id, secretId: 42, secretAccessRoleName: 'Edit' })).status).toBe(200);
+    expect(ss.calls.effectsByKey().get('u1')).toBe(1);
+    expect(ss.calls.stateChanges().get('secret:42/principal:bob')).toBe(1);
+    const missing = await update(perm.id + 100, { id: perm.id + 100, secretId: 42, secretAccessRoleName: 'View' }, 'u2');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ errorCode: 'API_SecretPermissionNotFound' });
+    expect((await update(perm.id, { id: perm.id + 1, secretId: 42, secretAccessRoleName: 'View' }, 'u3')).status).toBe(400);
+    expect((await update(perm.id, { id: perm.id, secretId: 7, secretAccessRoleName: 'View' }, 'u3')).status).toBe(400);
+    expect((await update(perm.id, { id: perm.id, secretId: 42, secretAccessRoleName: 'Admin' }, 'u3')).status).toBe(400);
+    expect(ss.state.permissions.get(perm.id)?.secretAccessRoleName).toBe('Edit');
+    expect(ss.calls.effectsByKey().get('u3')).toBeUndefined();
+  });
+
   it('validates roles and principals', async () => {
     expect((await call('/secret-permissions', { method: 'POST', body: JSON.stringify({ secretId: 42, secretAccessRoleName: 'Admin', userName: 'bob' }) })).status).toBe(400);
     expect((await call('/secret-permissions', { method: 'POST', body: JSON.stringify({ secretId: 42, secretAccessRoleName: 'View' }) })).status).toBe(400);

@@ -1,9 +1,12 @@
 /**
  * Delinea Secret Server REST fake: OAuth2 `/SecretServer/oauth2/token` (also `/oauth2/token` and the
  * Delinea Platform's `/identity/api/oauth2/token/xpmplatform`; password, client credentials and refresh
- * grants), secret permissions (create, list with `skip`/`take` paging envelope, get, delete), secrets with
- * check-in. MODELLED: 400 "already has permissions" for a principal that already holds one on the secret
- * (Secret Server answers business-rule failures with 400), the `{errorCode, message}` error body, and check-in of a secret that is not checked out answering 200 with no change.
+ * grants), secret permissions (create, list with `skip`/`take` paging envelope, get, update of the access role,
+ * delete), secrets with check-in. MODELLED: 400 "already has permissions" for a principal that already holds one on
+ * the secret (Secret Server answers business-rule failures with 400), the `{errorCode, message}` error body, check-in
+ * of a secret that is not checked out answering 200 with no change, and `PUT secret-permissions/{id}` (Update Secret
+ * Permission: body `{id, secretId, secretAccessRoleName}`, answered with the permission; 404 for an unknown id, 400
+ * when the body names another permission or secret or no valid role; setting the role it has changes nothing).
  */
 import { systemClock, type Clock } from '../../../gateway/domain/clock.ts';
 import { intParam, json, route, startFakeServer, withState, type Fake, type FakeRequest, type FakeResponse } from '../fake-server.ts';
@@ -185,6 +188,23 @@ export async function startDelineaFake(opts: DelineaFakeOptions = {}): Promise<F
       const perm = state.addPermission({ secretId: secret.id, role, userName, groupName });
       req.effect(`secret:${secret.id}/principal:${principal}`);
       return json(200, perm);
+    }),
+    route('PUT', `${API}/secret-permissions/:id`, (req) => {
+      const p = state.permissions.get(Number(req.params.id));
+      if (!p) return ssError(404, 'API_SecretPermissionNotFound', `Secret permission ${req.params.id} was not found.`);
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (b.id !== undefined && b.id !== p.id) return ssError(400, 'API_InvalidRequest', `id ${String(b.id)} does not match secret permission ${p.id}.`);
+      if (!Number.isInteger(b.secretId)) return ssError(400, 'API_InvalidRequest', 'secretId is required.');
+      if (b.secretId !== p.secretId) return ssError(400, 'API_InvalidRequest', `Secret permission ${p.id} is not on secret ${String(b.secretId)}.`);
+      const role = b.secretAccessRoleName as SecretAccessRole;
+      if (!SECRET_ACCESS_ROLES.includes(role)) return ssError(400, 'API_InvalidRequest', 'secretAccessRoleName must be List, View, Edit or Owner.');
+      // Like create (400 "already") and delete (404), an update that changes nothing has no effect.
+      if (p.secretAccessRoleName !== role) {
+        p.secretAccessRoleName = role;
+        p.secretAccessRoleId = SECRET_ACCESS_ROLES.indexOf(role) + 1;
+        req.effect(`secret:${p.secretId}/principal:${p.knownAs.toLowerCase()}`);
+      }
+      return json(200, p);
     }),
     route('DELETE', `${API}/secret-permissions/:id`, (req) => {
       const p = state.permissions.get(Number(req.params.id));
