@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../gateway/domain/clock.ts';
+import { normalise } from '../../mappings/lib/index.ts';
+import { BUILTIN_DIRS, loadMappingDirs } from '../../mappings/lib/loader-fs.ts';
 import { signStrongDmRequest, startStrongDmFake, type StrongDmActivity, type StrongDmState } from './strongdm/strongdm-fake.ts';
 import type { Fake } from './fake-server.ts';
 
@@ -39,8 +41,8 @@ describe('StrongDM fake (modelled)', () => {
     sdm.state.appendActivity('userSuspended', { user: 'eve@example.test' });
     type Page = { activities: StrongDmActivity[]; nextCursor: string; meta: { nextCursor: string }; hasMore: boolean };
     const p1 = (await (await call('GET', '/v1/activities?limit=2')).json()) as Page;
-    expect(p1.activities.map((a) => a.verb)).toEqual(['access requested to resource', 'access request granted']);
-    expect(p1.activities[1]).toMatchObject({ actor: { email: 'approver@example.test' }, entities: [{ type: 'user', email: 'bob@example.test' }, { type: 'resource', name: 'pg-prod' }, { type: 'request', id: 'ar-1' }] });
+    expect(p1.activities.map((a) => a.verb)).toEqual(['access requested to resource', 'access request to resource granted']);
+    expect(p1.activities[1]).toMatchObject({ actor: { email: 'approver@example.test' }, entities: [{ type: 'user', email: 'bob@example.test' }, { type: 'datasource', name: 'pg-prod' }, { type: 'access_request', id: 'ar-1' }] });
     expect(p1.hasMore).toBe(true);
     expect(p1.meta.nextCursor).toBe(p1.nextCursor);
     const p2 = (await (await call('GET', `/v1/activities?limit=2&after=${p1.meta.nextCursor}`)).json()) as Page;
@@ -48,8 +50,37 @@ describe('StrongDM fake (modelled)', () => {
     expect(p2.hasMore).toBe(false);
     sdm.state.appendActivity('timedOut', { user: 'bob@example.test', resource: 'pg-prod' });
     const p3 = (await (await call('GET', `/v1/activities?limit=2&cursor=${p2.nextCursor}`)).json()) as Page;
-    expect(p3.activities.map((a) => a.verb)).toEqual(['access request timed out']);
+    expect(p3.activities.map((a) => a.verb)).toEqual(['access request to resource timed out']);
     expect((await call('GET', '/v1/activities?cursor=garbage')).status).toBe(400);
+  });
+
+  it("records the SDK's verbs and entity types, which the shipped profile reads into events with target and request id", async () => {
+    const loaded = await loadMappingDirs(BUILTIN_DIRS);
+    if (!loaded.ok) throw new Error(loaded.error.map((e) => e.message).join('; '));
+    const profile = loaded.value.profiles.get('strongdm')!;
+    const who = { user: 'bob@example.test', actor: 'approver@example.test', resource: 'pg-prod', requestId: 'ar-1' };
+    sdm.state.appendActivity('requested', { ...who, actor: who.user });
+    sdm.state.appendActivity('granted', who);
+    sdm.state.appendActivity('grantedAutomatically', { ...who, actor: who.user });
+    sdm.state.appendActivity('denied', who);
+    sdm.state.appendActivity('timedOut', who);
+    sdm.state.appendActivity('userSuspended', { user: 'eve@example.test', actor: 'admin@example.test' });
+    const page = (await (await call('GET', '/v1/activities')).json()) as { activities: StrongDmActivity[] };
+    const events = [];
+    for (const a of page.activities) {
+      const r = await normalise(profile, { connectorId: 'sdm', body: JSON.stringify(a), contentType: 'application/json', channel: 'poll' });
+      expect(r.status, `${a.verb}: ${r.reasons.join('; ')}`).toBe('recognised');
+      events.push(...r.events.map((e) => ({ type: e.type, principal: e.principal, target: e.target, externalId: e.externalId })));
+    }
+    const elevation = { principal: 'bob@example.test', target: { kind: 'resource', ref: 'pg-prod' }, externalId: 'ar-1' };
+    expect(events).toEqual([
+      { type: 'elevation.requested', ...elevation },
+      { type: 'elevation.approved', ...elevation },
+      { type: 'elevation.approved', ...elevation },
+      { type: 'elevation.denied', ...elevation },
+      { type: 'elevation.expired', ...elevation },
+      { type: 'account.disabled', principal: 'eve@example.test', target: undefined, externalId: page.activities[5]!.id },
+    ]);
   });
 
   it('creates a grant, 409 AlreadyExists on a duplicate, lists by account, deletes, then 404', async () => {

@@ -7,30 +7,37 @@
  * `X-Sdm-Signature`, computed as the SDKs compute it (`signStrongDmRequest`: a key derived from the base64 API
  * secret and the UTC date, over SHA-256 of "<METHOD> <path>\n<body>"; the SDKs sign the gRPC method and the
  * protobuf request instead). There are no bearer tokens. A wrong signature, date or key is 401.
- * Activities carry the SDK's fields (`id, verb, description, actor, entities, completedAt, ipAddress, userAgent`) and
- * are paged by an opaque cursor (`cursor` or `after`) that stays valid for resumption
- * (`meta.nextCursor`, also top-level `nextCursor`). Grants `{id, accountId, resourceId, startFrom, validUntil}`
- * and attachments `{id, accountId, roleId}` take the SDK's filter syntax (`accountid:a-1 resourceid:rs-2`) and
- * answer 409 AlreadyExists / 404 NotFound. */
+ * Activities carry the SDK's fields (`id, verb, description, actor, entities, completedAt, ipAddress, userAgent`),
+ * its verbs (`ActivityVerb…`) and entity types (`ActivityEntityType…`: `user`, `datasource` for a resource,
+ * `access_request`, `role`; strongdm-sdk-go constants.go), and are paged by an opaque cursor (`cursor` or `after`)
+ * that stays valid for resumption (`meta.nextCursor`, also top-level `nextCursor`). Grants `{id, accountId,
+ * resourceId, startFrom, validUntil}` and attachments `{id, accountId, roleId}` take the SDK's filter syntax
+ * (`accountid:a-1 resourceid:rs-2`) and answer 409 AlreadyExists / 404 NotFound. */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '../../../gateway/domain/clock.ts';
 import { intParam, json, route, startFakeServer, withState, type Fake, type FakeRequest, type FakeResponse } from '../fake-server.ts';
 
+/** The SDKs' `ActivityVerb…` constants for the activities the fake records (strongdm-sdk-go constants.go). */
 export const STRONGDM_ACTIVITY_VERBS = {
   requested: 'access requested to resource',
-  granted: 'access request granted',
-  denied: 'access request denied',
-  timedOut: 'access request timed out',
+  granted: 'access request to resource granted',
+  grantedAutomatically: 'access request to resource granted automatically',
+  denied: 'access request to resource denied',
+  timedOut: 'access request to resource timed out',
   userSuspended: 'user suspended',
 } as const;
 export type StrongDmActivityKind = keyof typeof STRONGDM_ACTIVITY_VERBS;
+
+/** The SDKs' `ActivityEntityType…` constants for the entities the fake's activities name. */
+export const STRONGDM_ENTITY_TYPES = { user: 'user', resource: 'datasource', role: 'role', accessRequest: 'access_request' } as const;
+export type StrongDmEntityType = (typeof STRONGDM_ENTITY_TYPES)[keyof typeof STRONGDM_ENTITY_TYPES];
 
 export interface StrongDmActivity {
   id: string;
   verb: string;
   description: string;
   actor: { id: string; email: string };
-  entities: { id: string; type: 'user' | 'resource' | 'role' | 'request'; name: string; email?: string }[];
+  entities: { id: string; type: StrongDmEntityType; name: string; email?: string }[];
   completedAt: string;
   /** The SDK's `Activity.IPAddress` / `ip_address`: the IP the action was taken from. */
   ipAddress: string;
@@ -75,9 +82,9 @@ export class StrongDmState {
   appendActivity(kind: StrongDmActivityKind, f: { user: string; actor?: string; resource?: string; requestId?: string; at?: number }): StrongDmActivity {
     this.seq += 1;
     const actor = f.actor ?? f.user;
-    const entities: StrongDmActivity['entities'] = [{ id: `a-${f.user}`, type: 'user', name: f.user, email: f.user }];
-    if (f.resource) entities.push({ id: `rs-${f.resource}`, type: 'resource', name: f.resource });
-    if (f.requestId) entities.push({ id: f.requestId, type: 'request', name: f.requestId });
+    const entities: StrongDmActivity['entities'] = [{ id: `a-${f.user}`, type: STRONGDM_ENTITY_TYPES.user, name: f.user, email: f.user }];
+    if (f.resource) entities.push({ id: `rs-${f.resource}`, type: STRONGDM_ENTITY_TYPES.resource, name: f.resource });
+    if (f.requestId) entities.push({ id: f.requestId, type: STRONGDM_ENTITY_TYPES.accessRequest, name: f.requestId });
     const a: StrongDmActivity = {
       id: `at-${String(this.seq).padStart(10, '0')}`,
       verb: STRONGDM_ACTIVITY_VERBS[kind],
