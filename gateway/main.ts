@@ -36,6 +36,7 @@ import { adminMounts } from './admin/admin-mounts.ts';
 import { syncWiring } from './sync/sync-wiring.ts';
 import { reconcileWiring } from './reconcile/reconcile-wiring.ts';
 import { createReconcileRouter } from './reconcile/reconcile-router.ts';
+import { retentionWiring } from './retention/retention-wiring.ts';
 import { type IntakeWiringOptions, type SyslogEndpoint, intakeWiring } from './intake/intake-wiring.ts';
 import type { Dispatcher } from './outbox/dispatcher.ts';
 
@@ -56,6 +57,8 @@ export interface GatewayOptions {
   readonly watchConfig?: boolean;
   /** Intake and outbox tuning (tests: fast polling and retries, or `dispatch: false` to keep messages queued). */
   readonly intake?: IntakeWiringOptions;
+  /** Wraps the opened state store; everything in the gateway uses the wrapped one (tests: storage fault injection). */
+  readonly wrapStore?: (store: Store) => Store;
 }
 
 /** A background worker (outbox dispatcher, pollers, reconciler): started after listening, stopped first. */
@@ -118,6 +121,8 @@ const intake = (ctx: WiringContext) => intakeWiring(ctx, ctx.intakeOptions);
 /** The sync engine; its first call (the one that builds it) passes the dispatcher nudge. */
 const sync = (ctx: WiringContext) => syncWiring(ctx, { onOutbox: intake(ctx).nudge });
 const reconcile = (ctx: WiringContext) => reconcileWiring(ctx, { onOutbox: intake(ctx).nudge });
+/** The retention purge of handled inbox rows and delivered outbox messages. */
+const retention = (ctx: WiringContext) => retentionWiring(ctx);
 
 /** Routers served by the gateway, under their base paths (`/scim/v2`, `/webhooks`, `/api/v1`, `/console`). */
 function routeMounts(ctx: WiringContext): Mount[] {
@@ -169,6 +174,7 @@ function backgroundServices(ctx: WiringContext): BackgroundService[] {
     intake(ctx).outboxService,
     sync(ctx).service,
     reconcile(ctx).service,
+    retention(ctx).service,
     ...intake(ctx).services,
   ];
 }
@@ -209,7 +215,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const first = firstLoad.error[0];
     throw new StartupError(`mappings do not load: ${first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : 'unknown error'}${firstLoad.error.length > 1 ? ` (and ${firstLoad.error.length - 1} more; run \`lockstep check\`)` : ''}`);
   }
-  const store = await openStateStore(environment.database, random);
+  const opened = await openStateStore(environment.database, random);
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
 
   let watcher: ConfigWatcher | undefined;
   let server: ListeningServer | undefined;

@@ -133,6 +133,10 @@ const connectorSchema = z.strictObject({
 const settingsSchema = z.strictObject({
   /** How long deleted identities and entitlements stay readable as tombstones. */
   tombstoneRetentionDays: z.number().int().min(0).max(3650).default(30),
+  /** How long handled inbox rows (processed, unrecognised, failed) are kept before the retention purge deletes them. */
+  inboxRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** How long delivered (and superseded) outbox messages are kept; dead letters and undelivered ones are never purged. */
+  outboxRetentionDays: z.number().int().min(1).max(3650).default(30),
   /** Entitlement mappings directory, relative to the working directory. */
   mappingsDir: z.string().min(1).default('./mappings/examples'),
   /** Vendor profiles directory, relative to the working directory. */

@@ -6,6 +6,7 @@ import { normalise } from '../../mappings/lib/normalise.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { InboxEvent } from '../domain/inbox-event.ts';
 import type { Store } from '../store/store.ts';
+import { storeUnavailable } from '../store/store-unavailable.ts';
 import { intakeMetrics } from './intake-metrics.ts';
 
 export interface InboxProcessorDeps {
@@ -17,6 +18,11 @@ export interface InboxProcessorDeps {
   readonly profileFor: (connectorId: string) => CompiledProfile | undefined;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
+  /**
+   * A round failed because the store cannot take writes (disk full, no connection): reported here (the storage
+   * health logs the episode once and turns readiness) instead of logging an error every round.
+   */
+  readonly onStorageFault?: ((err: unknown) => void) | undefined;
 }
 
 export interface InboxProcessor {
@@ -103,7 +109,10 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
     try {
       n = await runOnce();
     } catch (e) {
-      log.error({ err: e }, 'inbox processing round failed');
+      if (deps.onStorageFault && storeUnavailable(e)) {
+        deps.onStorageFault(e);
+        log.debug({ err: e }, 'inbox processing round failed: the state store cannot take writes');
+      } else log.error({ err: e }, 'inbox processing round failed');
     }
     if (!stopped) timer = setTimeout(() => void (running = loop()), n > 0 ? 0 : deps.pollIntervalMs ?? 250);
   }

@@ -124,6 +124,7 @@ export function intakeWiring(ctx: IntakeWiringContext, opts: IntakeWiringOptions
   const processor = createInboxProcessor({
     store: ctx.store, clock: ctx.clock, logger: ctx.logger, registry: ctx.metrics.registry,
     pollIntervalMs: opts.processorPollIntervalMs,
+    onStorageFault: ctx.storage ? (err) => ctx.storage?.report(err, { component: 'inbox-processor' }) : undefined,
     profileFor: (id) => {
       const c = ctx.config.current().connectors.find((x) => x.id === id);
       return c ? ctx.mappings.current()?.profiles.get(c.profile) : undefined;

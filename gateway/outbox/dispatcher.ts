@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { ConnectorId } from '../domain/ids.ts';
 import type { OutboxMessage } from '../domain/outbox-message.ts';
 import type { Store, StoreTx } from '../store/store.ts';
+import { storeUnavailable } from '../store/store-unavailable.ts';
 import type { PamConnector } from '../connectors/pam-connector.ts';
 import { createGroupCommitter } from '../intake/group-commit.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, DEFAULT_BREAKER, createCircuitBreaker } from './circuit-breaker.ts';
@@ -38,6 +39,11 @@ export interface DispatcherDeps {
   /** Who claims (host and pid): a crashed owner's claims are taken over when their lease runs out. */
   readonly owner: string;
   readonly options?: Partial<DispatcherOptions>;
+  /**
+   * A claim or a mark failed because the store cannot take writes (disk full, no connection): reported here (the
+   * storage health logs the episode once and turns readiness); the lease expires and the message is taken again.
+   */
+  readonly onStorageFault?: ((err: unknown) => void) | undefined;
 }
 
 export interface Dispatcher {
@@ -88,6 +94,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     metrics.circuit.set({ connector: id }, s === 'closed' ? 0 : s === 'half-open' ? 1 : 2);
   };
 
+  /** A storage fault goes to `onStorageFault` (logged at debug: the storage health logs the episode); the rest is an error. */
+  const storeFailure = (e: unknown, fields: Record<string, unknown>, msg: string): void => {
+    if (deps.onStorageFault && storeUnavailable(e)) {
+      deps.onStorageFault(e);
+      log.debug({ err: e, ...fields }, msg);
+    } else log.error({ err: e, ...fields }, msg);
+  };
+
   const marks = createGroupCommitter<Completion, void>({
     store: deps.store,
     maxBatch: 512,
@@ -135,7 +149,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     try {
       verdict = await pathVerdict(deps.store, message, iso(deps.clock.now()));
     } catch (e) {
-      log.error({ err: e, outboxId: message.id }, 'could not read the path order; the lease will expire and the call will be retried');
+      storeFailure(e, { outboxId: message.id }, 'could not read the path order; the lease will expire and the call will be retried');
       return;
     }
     if (verdict.kind !== 'send') {
@@ -146,7 +160,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       try {
         await marks.submit(completion);
       } catch (e) {
-        log.error({ err: e, outboxId: message.id }, 'could not record the path-order outcome; the lease will expire and it will be checked again');
+        storeFailure(e, { outboxId: message.id }, 'could not record the path-order outcome; the lease will expire and it will be checked again');
       }
       return;
     }
@@ -171,7 +185,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     try {
       await marks.submit({ message, outcome });
     } catch (e) {
-      log.error({ err: e, outboxId: message.id }, 'could not record the call outcome; the lease will expire and the call will be retried');
+      storeFailure(e, { outboxId: message.id }, 'could not record the call outcome; the lease will expire and the call will be retried');
     }
   }
 
@@ -229,7 +243,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       again = false;
       started = await tick();
     } catch (e) {
-      log.error({ err: e }, 'outbox claim failed');
+      storeFailure(e, {}, 'outbox claim failed');
     }
     schedule(started > 0 || again ? 0 : o.pollIntervalMs);
   }

@@ -18,7 +18,8 @@ import type { ConnectorId } from '../domain/ids.ts';
 import type { BackgroundService, WiringContext } from '../main.ts';
 import { type Dispatcher, type DispatcherOptions, createDispatcher } from './dispatcher.ts';
 
-export type OutboxWiringContext = Pick<WiringContext, 'config' | 'store' | 'logger' | 'metrics' | 'clock' | 'random' | 'mappings'>;
+export type OutboxWiringContext = Pick<WiringContext, 'config' | 'store' | 'logger' | 'metrics' | 'clock' | 'random' | 'mappings'>
+  & Partial<Pick<WiringContext, 'storage'>>;
 
 export interface OutboxWiringOptions {
   /** Overrides of the dispatcher's options (tests: short poll interval, fast retries); concurrency defaults to each connector's `outbound.concurrency`. */
@@ -191,6 +192,7 @@ export function createOutboxWiring(ctx: OutboxWiringContext, connectors: readonl
     registry: ctx.metrics.registry,
     owner: `${os.hostname()}:${process.pid}`,
     options: { concurrency: (id) => concurrency.get(id) ?? 4, ...opts.dispatcher },
+    onStorageFault: ctx.storage ? (err) => ctx.storage?.report(err, { component: 'outbox-dispatcher' }) : undefined,
   });
   let running = false;
   /** The dispatcher as others see it: a stopped one is not nudged (a nudge claims even when it is stopped). */

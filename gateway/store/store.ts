@@ -223,6 +223,12 @@ export interface InboxRepo {
    * error rows; never the processed rows outside the window.
    */
   connectorStats(since: string): Promise<readonly InboxConnectorStats[]>;
+  /**
+   * Retention: deletes at most `limit` handled rows (`processed`, `unrecognised`, `failed`) whose processedAt is
+   * before `before`, oldest first, in one statement; returns how many. Pending rows are never deleted. Reads
+   * ix_inbox_handled (a range of processed_at). A deleted row's dedupe key may be accepted again.
+   */
+  purgeHandled(before: string, limit: number): Promise<number>;
 }
 
 export interface OutboxClaim {
@@ -274,14 +280,26 @@ export interface OutboxRepo {
   replay(filter: { id?: OutboxId; connectorId?: ConnectorId }, at: string): Promise<number>;
   /** Oldest first. */
   list(filter: { status?: OutboxStatus; connectorId?: ConnectorId }, page: PageSpec): Promise<Page<OutboxMessage>>;
-  /** Counts per connector and status (mapping health, metrics). */
-  stats(): Promise<readonly { connectorId: ConnectorId; status: OutboxStatus; count: number }[]>;
+  /**
+   * Counts per connector and status (mapping health, metrics), by connector id then status. Undelivered states
+   * (`queued`, `sending`, `failed`, `abandoned`) are counted from their partial index (never reading delivered
+   * rows); `delivered` counts the delivered messages still kept (the table is bounded by the retention purge), or
+   * with `deliveredSince` only those delivered at or after it (a range of the delivered index).
+   */
+  stats(deliveredSince?: string): Promise<readonly { connectorId: ConnectorId; status: OutboxStatus; count: number }[]>;
   /** Per connector with undelivered messages, by connector id; reads the claim index (undelivered rows only). */
   backlog(now: string): Promise<readonly OutboxBacklog[]>;
   /** Failed and abandoned messages per connector and status, by connector id then status; never reads delivered rows. */
   failures(since: string): Promise<readonly OutboxFailures[]>;
   /** Messages of one connector delivered at or after `since`, and its newest delivery (a range of a partial index). */
   deliveries(connectorId: ConnectorId, since: string): Promise<{ readonly count: number; readonly lastDeliveredAt?: string | undefined }>;
+  /**
+   * Retention: deletes at most `limit` `delivered` messages (superseded ones included) whose deliveredAt is before
+   * `before`, oldest first, in one statement; returns how many. Never deletes a message that is not delivered
+   * (dead letters stay until replayed), nor one an access path's cursors still name (`outbox.path:<key>` and
+   * `outbox.path-last:<key>`, outbox/path-order.ts). A deleted message's idempotency key may be enqueued again.
+   */
+  purgeDelivered(before: string, limit: number): Promise<number>;
 }
 
 export interface DomainEventRepo {

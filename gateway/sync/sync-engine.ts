@@ -14,6 +14,7 @@ import { isoAt } from '../domain/clock.ts';
 import type { DomainEvent } from '../domain/domain-event.ts';
 import type { Registry } from 'prom-client';
 import type { Store } from '../store/store.ts';
+import { storeUnavailable } from '../store/store-unavailable.ts';
 import { syncMetrics } from './sync-metrics.ts';
 import { routeEvent } from './event-router.ts';
 import type { SyncEnvironment, SyncTx } from './sync-context.ts';
@@ -51,7 +52,15 @@ export interface SyncEngineDeps extends SyncEnvironment {
   /** Where the engine's metrics go (`lockstep_sync_*`). */
   readonly registry?: Registry | undefined;
   readonly options?: Partial<SyncEngineOptions> | undefined;
+  /**
+   * A pass failed because the store cannot take writes (disk full, no connection): reported here (the storage
+   * health logs the episode once and turns readiness). Such a failure is never counted against the event.
+   */
+  readonly onStorageFault?: ((err: unknown) => void) | undefined;
 }
+
+/** Wait before the next pass after the store could not take writes. */
+const STORAGE_FAULT_BACKOFF_MS = 1_000;
 
 export interface SyncEngine {
   start(): void;
@@ -120,7 +129,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       try {
         await apply([e], cursor);
       } catch (err) {
-        if (err instanceof CursorMoved) throw err;
+        // The store, not the event, failed: retried whole after a pause, never recorded as the event's failure.
+        if (err instanceof CursorMoved || storeUnavailable(err)) throw err;
         const n = (failures.get(e.seq) ?? 0) + 1;
         failures.set(e.seq, n);
         log.error({ err, seq: e.seq, type: e.type, subject: e.subject, attempt: n }, 'sync handler failed');
@@ -153,6 +163,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       return await apply(events, from);
     } catch (err) {
       if (err instanceof CursorMoved) return 0;
+      if (storeUnavailable(err)) throw err;
       return applyOneByOne(events, from).catch((e: unknown) => (e instanceof CursorMoved ? 0 : Promise.reject(e)));
     }
   }
@@ -176,7 +187,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         await timers();
       }
     } catch (err) {
-      log.error({ err }, 'sync pass failed');
+      if (storeUnavailable(err)) {
+        deps.onStorageFault?.(err);
+        retryInMs = Math.max(retryInMs, STORAGE_FAULT_BACKOFF_MS);
+        log[deps.onStorageFault ? 'debug' : 'error']({ err }, 'sync pass failed: the state store cannot take writes');
+      } else log.error({ err }, 'sync pass failed');
     }
     const backoff = retryInMs;
     retryInMs = 0;

@@ -10,7 +10,8 @@ import { createDecisionsRouter } from '../decisions/decisions-router.ts';
 import type { SyncConnector } from './sync-context.ts';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from './sync-engine.ts';
 
-export type SyncWiringContext = Pick<WiringContext, 'env' | 'config' | 'store' | 'logger' | 'clock' | 'random' | 'adminAuth' | 'mappings' | 'metrics'>;
+export type SyncWiringContext = Pick<WiringContext, 'env' | 'config' | 'store' | 'logger' | 'clock' | 'random' | 'adminAuth' | 'mappings' | 'metrics'>
+  & Partial<Pick<WiringContext, 'storage'>>;
 
 export interface SyncWiringOptions {
   /** Nudges the outbox dispatcher after a commit that wrote outbox messages (e.g. `() => void dispatcher.tick()`). */
@@ -47,7 +48,10 @@ export function syncWiring(ctx: SyncWiringContext, opts: SyncWiringOptions = {})
     mappings: () => ctx.mappings.current(),
     connectors: () => syncConnectors(ctx),
   };
-  const engine = createSyncEngine({ ...env, store: ctx.store, onOutbox: opts.onOutbox, options: opts.engine, registry: ctx.metrics.registry });
+  const engine = createSyncEngine({
+    ...env, store: ctx.store, onOutbox: opts.onOutbox, options: opts.engine, registry: ctx.metrics.registry,
+    onStorageFault: ctx.storage ? (err) => ctx.storage?.report(err, { component: 'sync-engine' }) : undefined,
+  });
   const router = createDecisionsRouter({
     ...env, store: ctx.store, adminAuth: ctx.adminAuth,
     inboundOf: (id) => {

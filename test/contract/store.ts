@@ -10,6 +10,7 @@ import { useStore, type OpenStore } from './store/harness.ts';
 import { messagingContract } from './store/messaging.ts';
 import { queryContract } from './store/query.ts';
 import { resourceContract } from './store/resources.ts';
+import { retentionContract } from './store/retention.ts';
 import { transactionContract } from './store/transactions.ts';
 
 export type { OpenedStore, OpenStore } from './store/harness.ts';
@@ -22,6 +23,7 @@ export function runStoreContract(name: string, open: OpenStore): void {
     accessContract(h);
     messagingContract(h);
     healthContract(h);
+    retentionContract(h);
     transactionContract(h);
   });
 }

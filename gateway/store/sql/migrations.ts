@@ -173,6 +173,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX ix_elevations_ended ON elevations (window_end, id) WHERE status IN ('ended', 'expired') AND window_end IS NOT NULL`,
     ],
   },
+  {
+    version: 5,
+    name: 'retention purge and undelivered counts',
+    /**
+     * The retention purge (gateway/retention/) deletes delivered outbox messages oldest first (a range of
+     * ix_outbox_settled) except the messages path order still names (ix_cursors_path_head: the `outbox.path:*` and
+     * `outbox.path-last:*` cursors by the message id they name); handled inbox rows go by ix_inbox_handled
+     * (migration 3). `outbox.stats()` counts undelivered messages from ix_outbox_open, never the delivered rows.
+     * The repos repeat the predicates verbatim.
+     */
+    statements: () => [
+      `CREATE INDEX ix_outbox_settled ON outbox (delivered_at, connector_id) WHERE status = 'delivered'`,
+      `CREATE INDEX ix_outbox_open ON outbox (connector_id, status) WHERE status <> 'delivered'`,
+      `CREATE INDEX ix_cursors_path_head ON cursors (value) WHERE name LIKE 'outbox.path%'`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

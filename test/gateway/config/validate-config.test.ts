@@ -17,7 +17,7 @@ describe('validateConfigText', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.config.connectors).toEqual([]);
-    expect(result.value.config.settings).toMatchObject({ tombstoneRetentionDays: 30, mappingsDir: './mappings/examples', bodyLimit: '1mb' });
+    expect(result.value.config.settings).toMatchObject({ tombstoneRetentionDays: 30, inboxRetentionDays: 30, outboxRetentionDays: 30, mappingsDir: './mappings/examples', bodyLimit: '1mb' });
     expect(result.value.config.console).toMatchObject({ theme: 'system' });
     expect(result.value.document).toEqual({});
   });
@@ -45,6 +45,9 @@ describe('validateConfigText', () => {
     [{ connectors: [pam({ colour: 'red' })] }, 'connectors[0].colour: unknown field'],
     [{ settings: { tombstoneRetentionDays: -1 } }, 'settings.tombstoneRetentionDays: expected a number >= 0, got -1'],
     [{ settings: { shutdownGraceMs: 'soon' } }, 'settings.shutdownGraceMs: expected a number, got "soon"'],
+    [{ settings: { inboxRetentionDays: 0 } }, 'settings.inboxRetentionDays: expected a number >= 1, got 0'],
+    [{ settings: { outboxRetentionDays: 1.5 } }, 'settings.outboxRetentionDays: expected an integer, got 1.5'],
+    [{ settings: { outboxRetentionDays: 5000 } }, 'settings.outboxRetentionDays: expected a number <= 3650, got 5000'],
     [{ settings: { bodyLimit: 'lots' } }, 'settings.bodyLimit: expected a size such as "512kb" or "1mb", got "lots"'],
     [{ connectors: {} }, 'connectors: expected an array, got an object'],
     [{ version: 2 }, 'version: expected 1, got 2'],

@@ -14,6 +14,14 @@ const HANDLED_SINCE_SQL = `SELECT connector_id, status, count(*) AS n FROM inbox
 const LAST_ERROR_SQL = `SELECT status, error, processed_at FROM inbox
   WHERE connector_id = ? AND status IN ('unrecognised', 'failed') AND processed_at >= ? ORDER BY processed_at DESC LIMIT 1`;
 
+/**
+ * Reads ix_inbox_handled (migration 3) in processed_at order; pending rows are never touched. `<> 'pending'` (not an
+ * IN list, which PostgreSQL would make an index condition and then sort) keeps the index order for the LIMIT.
+ */
+const PURGE_HANDLED_SQL = `DELETE FROM inbox WHERE id IN (SELECT id FROM inbox
+  WHERE processed_at IS NOT NULL AND processed_at < ? AND status <> 'pending'
+  ORDER BY processed_at LIMIT ?)`;
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const INSERT_SQL = `INSERT INTO inbox (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector_id, dedupe_key) DO NOTHING`;
@@ -93,5 +101,6 @@ export function inboxRepo(db: SqlDb): InboxRepo {
       }
       return [...byId.values()].sort((a, b) => (a.connectorId < b.connectorId ? -1 : a.connectorId > b.connectorId ? 1 : 0));
     },
+    purgeHandled: (before: string, limit: number) => (limit <= 0 ? Promise.resolve(0) : db.run(PURGE_HANDLED_SQL, [before, limit])),
   };
 }

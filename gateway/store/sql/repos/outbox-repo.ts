@@ -50,6 +50,28 @@ const DELIVERED_SINCE_SQL = `SELECT count(*) AS n FROM outbox WHERE connector_id
 const LAST_DELIVERED_SQL = `SELECT delivered_at FROM outbox
   WHERE connector_id = ? AND status = 'delivered' AND delivered_at IS NOT NULL ORDER BY delivered_at DESC LIMIT 1`;
 
+/**
+ * Counts (migration 5): undelivered states from ix_outbox_open, delivered ones from ix_outbox_delivered (all kept)
+ * or a range of ix_outbox_settled (since a time). Never a scan of the whole table. SQLite is told the index (without
+ * statistics its planner prefers the equality on status in ix_outbox_due, which reads every delivered row).
+ */
+const OPEN_STATS_SQL = `SELECT connector_id, status, count(*) AS n FROM outbox WHERE status <> 'delivered' GROUP BY connector_id, status`;
+const deliveredStatsSql = (sqlite: boolean, since: boolean) => since
+  ? `SELECT connector_id, count(*) AS n FROM outbox${sqlite ? ' INDEXED BY ix_outbox_settled' : ''}
+      WHERE status = 'delivered' AND delivered_at >= ? GROUP BY connector_id`
+  : `SELECT connector_id, count(*) AS n FROM outbox${sqlite ? ' INDEXED BY ix_outbox_delivered' : ''} WHERE status = 'delivered' GROUP BY connector_id`;
+/**
+ * Retention (migration 5): delivered messages oldest first (a range of ix_outbox_settled), except those an access
+ * path's cursors (`outbox.path:<key>`, `outbox.path-last:<key>`: path order) still name (ix_cursors_path_head).
+ */
+const purgeDeliveredSql = (sqlite: boolean) => `DELETE FROM outbox WHERE id IN (SELECT o.id FROM outbox o${sqlite ? ' INDEXED BY ix_outbox_settled' : ''}
+  WHERE o.status = 'delivered' AND o.delivered_at < ?
+    AND NOT EXISTS (SELECT 1 FROM cursors c WHERE c.name LIKE 'outbox.path%' AND c.value = o.id)
+  ORDER BY o.delivered_at LIMIT ?)`;
+
+const byStats = (a: { connectorId: string; status: string }, b: { connectorId: string; status: string }) =>
+  a.connectorId < b.connectorId ? -1 : a.connectorId > b.connectorId ? 1 : a.status < b.status ? -1 : a.status > b.status ? 1 : 0;
+
 const byAge = (a: OutboxMessage, b: OutboxMessage) =>
   a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
@@ -112,9 +134,16 @@ export function outboxRepo(db: SqlDb): OutboxRepo {
       if (filter.connectorId !== undefined) conditions.push(sql`connector_id = ${filter.connectorId}`);
       return paged(db, { select: OUTBOX_COLUMNS, from: sql`outbox WHERE ${and(conditions)}`, orderBy: 'created_at, id' }, page, decodeOutbox);
     },
-    async stats() {
-      const rows = await db.all('SELECT connector_id, status, count(*) AS n FROM outbox GROUP BY connector_id, status ORDER BY connector_id, status');
-      return rows.map((r) => ({ connectorId: r['connector_id'] as string, status: r['status'] as OutboxStatus, count: Number(r['n']) }));
+    async stats(deliveredSince) {
+      const open = await db.all(OPEN_STATS_SQL);
+      const sqlite = db.dialect.name === 'sqlite';
+      const delivered = deliveredSince === undefined
+        ? await db.all(deliveredStatsSql(sqlite, false))
+        : await db.all(deliveredStatsSql(sqlite, true), [deliveredSince]);
+      return [
+        ...open.map((r) => ({ connectorId: r['connector_id'] as string, status: r['status'] as OutboxStatus, count: Number(r['n']) })),
+        ...delivered.map((r) => ({ connectorId: r['connector_id'] as string, status: 'delivered' as const, count: Number(r['n']) })),
+      ].sort(byStats);
     },
     async backlog(now) {
       return (await db.all(BACKLOG_SQL, [now, now])).map((r) => ({
@@ -133,5 +162,6 @@ export function outboxRepo(db: SqlDb): OutboxRepo {
       const last = await db.get(LAST_DELIVERED_SQL, [connectorId]);
       return { count: Number(n?.['n'] ?? 0), lastDeliveredAt: optional(last?.['delivered_at']) };
     },
+    purgeDelivered: (before: string, limit: number) => (limit <= 0 ? Promise.resolve(0) : db.run(purgeDeliveredSql(db.dialect.name === 'sqlite'), [before, limit])),
   };
 }
