@@ -67,6 +67,7 @@ beforeAll(async () => {
   gw = await start(3_600_000, false);
   clock.set(T0 + MIN);
   for (const n of [1, 2]) expect((await webhook(record('300', `S-${n}`))).status).toBeLessThan(300);
+  await waitFor('the sync engine to catch up with the accepted deliveries', async () => Number((await gw.store.cursors.get(SYNC_CURSOR)) ?? 0) >= (await gw.store.events.lastSeq()));
 }, 60_000);
 
 afterAll(async () => {
