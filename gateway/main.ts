@@ -159,17 +159,23 @@ function routeMounts(ctx: WiringContext): Mount[] {
 
 /**
  * Background workers run by the gateway, in start order (stopped in reverse): the outbox dispatcher starts before
- * and stops after everything that enqueues, so that calls in flight finish.
+ * and stops after everything that enqueues, so that calls in flight finish. A new mapping set (file edit or admin
+ * save) is applied to the connectors as a configuration change is.
  */
 function backgroundServices(ctx: WiringContext): BackgroundService[] {
   let watcher: MappingWatcher | undefined;
+  let unsubscribe: (() => void) | undefined;
   return [
     {
       name: 'mapping-watcher',
       start: () => {
+        unsubscribe = ctx.mappings.onChange(() => intake(ctx).applyConnectors());
         watcher = watchMappings({ dirs: ctx.mappingDirs, registry: ctx.mappings, log: ctx.logger.child({ component: 'mappings' }) });
       },
-      stop: async () => watcher?.close(),
+      stop: async () => {
+        watcher?.close();
+        unsubscribe?.();
+      },
     },
     intake(ctx).outboxService,
     sync(ctx).service,

@@ -7,7 +7,9 @@
  * All of it follows the configuration file while running: webhook receivers are rebuilt on the next request,
  * and on every configuration change the syslog listeners, pollers and outbound connectors of the connectors
  * added, removed or changed are started, stopped or rebuilt (see syslog-listeners.ts, poller-set.ts,
- * outbox-wiring.ts). What cannot be applied is logged and reported by {@link IntakeWiring.problems}.
+ * outbox-wiring.ts). The composition root also has a new mapping set applied the same way
+ * ({@link IntakeWiring.applyConnectors}): the connectors whose vendor profile changed are rebuilt, the others are
+ * left alone. What cannot be applied is logged and reported by {@link IntakeWiring.problems}.
  * Memoised per context, like the sync wiring.
  */
 import type { Router } from 'express';
@@ -52,6 +54,11 @@ export interface IntakeWiring {
   syslogEndpoints(): readonly SyslogEndpoint[];
   /** What the last configuration change could not apply (one line per connector); empty when all of it is in force. */
   problems(): readonly string[];
+  /**
+   * Applies the configuration and mapping set in use now to the connectors (queued after the changes heard
+   * before it), as a configuration change does; a no-op unless the services run. For a new mapping set.
+   */
+  applyConnectors(): void;
 }
 
 const wired = new WeakMap<object, IntakeWiring>();
@@ -138,6 +145,7 @@ export function intakeWiring(ctx: IntakeWiringContext, opts: IntakeWiringOptions
   let problems: string[] = [];
   let applying: Promise<void> = Promise.resolve();
   let unsubscribe: (() => void) | undefined;
+  let following = false;
   const apply = async (): Promise<void> => {
     let now: ConnectorConfig[];
     try {
@@ -150,14 +158,18 @@ export function intakeWiring(ctx: IntakeWiringContext, opts: IntakeWiringOptions
     problems = [...outbox.reconfigure(now), ...(await pollers.reconfigure(now)), ...(await syslog.reconfigure(now))];
     outbox.nudge();
   };
+  const applyConnectors = (): void => {
+    if (!following) return;
+    applying = applying.then(apply).catch((e: unknown) => log.error({ err: e }, 'configuration change not applied'));
+  };
   const follow: BackgroundService = {
     name: 'connector-reload',
     start() {
-      unsubscribe = ctx.config.onChange(() => {
-        applying = applying.then(apply).catch((e: unknown) => log.error({ err: e }, 'configuration change not applied'));
-      });
+      following = true;
+      unsubscribe = ctx.config.onChange(applyConnectors);
     },
     async stop() {
+      following = false;
       unsubscribe?.();
       await applying;
     },
@@ -177,6 +189,7 @@ export function intakeWiring(ctx: IntakeWiringContext, opts: IntakeWiringOptions
     nudge: () => outbox.nudge(),
     syslogEndpoints: () => syslog.endpoints(),
     problems: () => problems,
+    applyConnectors,
   };
   wired.set(ctx, wiring);
   return wiring;

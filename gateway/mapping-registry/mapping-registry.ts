@@ -1,7 +1,8 @@
 /**
  * Holds the mapping set in use and swaps it atomically: `reload()` builds a complete new set and replaces the
  * current one only if every file loaded; otherwise the old set stays and the errors (file:line:column) are kept
- * as `lastError` for the admin API and the console. Reloads are serialised.
+ * as `lastError` for the admin API and the console. Reloads are serialised. Subscribers ({@link
+ * MappingRegistry.onChange}) hear of every set swapped in (never of one that did not load), after the swap.
  */
 import type { Clock } from '../domain/clock.ts';
 import type { LoadError, MappingSet, Result } from '../../mappings/lib/index.ts';
@@ -29,11 +30,19 @@ export interface RegistryStatus {
   readonly lastError?: { readonly at: string; readonly errors: readonly LoadError[] } | undefined;
 }
 
+/** Hears of a set swapped in: `version` is its {@link RegistryStatus.version}. */
+export type MappingListener = (set: MappingSet, version: number) => void;
+
 export interface MappingRegistry {
   /** The set in use; undefined until the first successful load. */
   current(): MappingSet | undefined;
   reload(): Promise<Result<MappingSet, LoadError[]>>;
   status(): RegistryStatus;
+  /**
+   * Calls `listener` after each new set is swapped in (not for a reload that failed: the old set stays in use);
+   * returns the unsubscribe. A listener that throws is logged and does not stop the others.
+   */
+  onChange(listener: MappingListener): () => void;
 }
 
 export function createMappingRegistry(deps: MappingRegistryDeps): MappingRegistry {
@@ -42,6 +51,7 @@ export function createMappingRegistry(deps: MappingRegistryDeps): MappingRegistr
   let loadedAt: string | undefined;
   let lastError: RegistryStatus['lastError'];
   let queue: Promise<unknown> = Promise.resolve();
+  const listeners = new Set<MappingListener>();
   const iso = () => new Date(deps.clock.now()).toISOString();
 
   async function doReload(): Promise<Result<MappingSet, LoadError[]>> {
@@ -62,6 +72,13 @@ export function createMappingRegistry(deps: MappingRegistryDeps): MappingRegistr
     lastError = undefined;
     deps.log?.info({ version, files: r.value.files.length, profiles: r.value.profiles.size, mappings: r.value.mappings.length }, 'mappings reloaded');
     deps.onReloaded?.(r.value, version);
+    for (const listener of [...listeners]) {
+      try {
+        listener(r.value, version);
+      } catch (e) {
+        deps.log?.warn({ err: (e as Error).message, version }, 'a mapping-change listener failed');
+      }
+    }
     return r;
   }
 
@@ -80,5 +97,9 @@ export function createMappingRegistry(deps: MappingRegistryDeps): MappingRegistr
       mappings: set?.mappings.map((m) => m.name) ?? [],
       lastError,
     }),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }

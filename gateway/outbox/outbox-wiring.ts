@@ -7,6 +7,7 @@
  * (base URL, auth, timeout, concurrency, profile) gets a new outbound connector for the next claim; calls in
  * flight finish with the one they started with, which is closed once the last of them has ended.
  */
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { ConnectorConfig } from '../config/config-schema.ts';
 import { StartupError } from '../config/startup-error.ts';
@@ -56,13 +57,25 @@ function missingProfile(c: ConnectorConfig, profile: CompiledProfile | undefined
   return undefined;
 }
 
-const profileIds = new WeakMap<object, number>();
-let lastProfileId = 0;
-/** A number per compiled profile object (a reloaded profile is a new object), 0 for none. */
-export function profileIdentity(profile: object | undefined): number {
-  if (!profile) return 0;
+const profileIds = new WeakMap<object, string>();
+let unserialisable = 0;
+/**
+ * What a compiled profile was compiled from (name, file, document), as a SHA-256, '' for none: a reloaded set
+ * whose profile did not change gives the same value, so that its connectors are not rebuilt. A document that
+ * cannot be serialised counts as changed on every reload.
+ */
+export function profileIdentity(profile: CompiledProfile | undefined): string {
+  if (!profile) return '';
   let id = profileIds.get(profile);
-  if (id === undefined) profileIds.set(profile, (id = ++lastProfileId));
+  if (id === undefined) {
+    let source: string;
+    try {
+      source = JSON.stringify([profile.name, profile.file, profile.doc]);
+    } catch {
+      source = `unserialisable:${++unserialisable}`;
+    }
+    profileIds.set(profile, (id = createHash('sha256').update(source).digest('hex')));
+  }
   return id;
 }
 
