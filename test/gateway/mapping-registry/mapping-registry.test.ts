@@ -27,6 +27,25 @@ const setup = (dir: string) => {
 };
 
 describe('mapping registry', () => {
+  it('tells subscribers of each set swapped in, after the swap, never of one that did not load; unsubscribing stops it', async () => {
+    const dir = tempMappings();
+    const { registry } = setup(dir);
+    const heard: { version: number; current: boolean }[] = [];
+    const unsubscribe = registry.onChange((s, version) => heard.push({ version, current: registry.current() === s }));
+    registry.onChange(() => {
+      throw new Error('a listener that throws does not stop the others');
+    });
+    expect((await registry.reload()).ok).toBe(true);
+    writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: lockstep.dev/v1\nkind: EntitlementMapping\nname: [');
+    expect((await registry.reload()).ok).toBe(false);
+    rmSync(path.join(dir, 'broken.yaml'));
+    expect((await registry.reload()).ok).toBe(true);
+    expect(heard).toEqual([{ version: 1, current: true }, { version: 2, current: true }]);
+    unsubscribe();
+    await registry.reload();
+    expect(heard).toHaveLength(2);
+  });
+
   it('swaps in a set that loads and keeps it when a later file is bad, recording the error with its position', async () => {
     const dir = tempMappings();
     const { registry, clock, reloaded } = setup(dir);
