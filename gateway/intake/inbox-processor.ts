@@ -8,6 +8,7 @@ import type { InboxEvent } from '../domain/inbox-event.ts';
 import type { Store } from '../store/store.ts';
 import { storeUnavailable } from '../store/store-unavailable.ts';
 import { intakeMetrics } from './intake-metrics.ts';
+import { repeatingTask } from './repeating-task.ts';
 
 export interface InboxProcessorDeps {
   readonly store: Store;
@@ -56,9 +57,6 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
   const metrics = intakeMetrics(deps.registry);
   const log = deps.logger.child({ component: 'inbox-processor' });
   const batchSize = deps.batchSize ?? 200;
-  let stopped = true;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
 
   /** false: another replica settled the row (or is settling it now); nothing was written. */
   async function processRow(row: InboxEvent): Promise<boolean> {
@@ -103,8 +101,8 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
     return finished;
   }
 
-  async function loop(): Promise<void> {
-    if (stopped) return;
+  /** One round; the next comes at once after work, else after the poll interval. */
+  async function round(): Promise<number> {
     let n = 0;
     try {
       n = await runOnce();
@@ -114,20 +112,8 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
         log.debug({ err: e }, 'inbox processing round failed: the state store cannot take writes');
       } else log.error({ err: e }, 'inbox processing round failed');
     }
-    if (!stopped) timer = setTimeout(() => void (running = loop()), n > 0 ? 0 : deps.pollIntervalMs ?? 250);
+    return n > 0 ? 0 : deps.pollIntervalMs ?? 250;
   }
 
-  return {
-    runOnce,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      running = loop();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return { runOnce, ...repeatingTask(round) };
 }

@@ -8,6 +8,7 @@ import type { ConnectorError } from '../connectors/pam-connector.ts';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { recordInbound } from './inbox-writer.ts';
 import { intakeMetrics } from './intake-metrics.ts';
+import { repeatingTask } from './repeating-task.ts';
 
 export interface PollItem {
   readonly dedupeKey: string;
@@ -85,9 +86,6 @@ export function createPoller(options: PollerOptions, deps: PollerDeps): Poller {
   const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
   const name = cursorName(options.connectorId);
   let failures = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
 
   async function runOnce(): Promise<Result<PollRound, ConnectorError>> {
     if (!locksAcrossReplicas(deps.store)) return pollPages();
@@ -135,8 +133,8 @@ export function createPoller(options: PollerOptions, deps: PollerDeps): Poller {
     return { ok: true, value: { pages, stored } };
   }
 
-  async function loop(): Promise<void> {
-    if (stopped) return;
+  /** One poll round; the next comes after the interval, or after a backoff delay while polls fail. */
+  async function round(): Promise<number> {
     let delay = options.intervalMs;
     try {
       const r = await runOnce();
@@ -155,20 +153,8 @@ export function createPoller(options: PollerOptions, deps: PollerDeps): Poller {
       delay = backoffDelay(failures, backoff, deps.random);
       log.error({ err: e, failures, retryInMs: delay }, 'poll failed unexpectedly');
     }
-    if (!stopped) timer = setTimeout(() => void (running = loop()), delay);
+    return delay;
   }
 
-  return {
-    runOnce,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      running = loop();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return { runOnce, ...repeatingTask(round) };
 }
