@@ -36,7 +36,8 @@ export interface StorageHealth {
 export function createStorageHealth(deps: StorageHealthDeps): StorageHealth {
   const log = deps.logger.child({ component: 'storage' });
   const intervalMs = deps.probeIntervalMs ?? 1000;
-  let episode: { fault: StoreUnavailable; since: number; refused: number } | undefined;
+  /** `failedWrites`: writes reported failing during the episode, by requests and background services alike. */
+  let episode: { fault: StoreUnavailable; since: number; failedWrites: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let probing: Promise<boolean> | undefined;
   let stopped = false;
@@ -54,7 +55,7 @@ export function createStorageHealth(deps: StorageHealthDeps): StorageHealth {
     probing ??= deps.probe().then(
       () => {
         if (episode) {
-          log.info({ reason: episode.fault.reason, refused: episode.refused, sinceMs: deps.clock.now() - episode.since }, 'state store takes writes again');
+          log.info({ reason: episode.fault.reason, failedWrites: episode.failedWrites, sinceMs: deps.clock.now() - episode.since }, 'state store takes writes again');
           episode = undefined;
         }
         return true;
@@ -75,10 +76,10 @@ export function createStorageHealth(deps: StorageHealthDeps): StorageHealth {
       const fault = storeUnavailable(error);
       if (!fault) return undefined;
       if (episode) {
-        episode.refused++;
+        episode.failedWrites++;
         episode.fault = fault;
       } else {
-        episode = { fault, since: deps.clock.now(), refused: 1 };
+        episode = { fault, since: deps.clock.now(), failedWrites: 1 };
         log.error({ ...context, reason: fault.reason, code: fault.code, err: fault.cause }, 'state store cannot take writes; answering 503 until a write succeeds');
       }
       schedule();

@@ -72,7 +72,7 @@ describe('storage health', () => {
       diskFull = false;
       expect(await health.probeNow()).toBe(true);
       expect(health.check()).toEqual({ ok: true });
-      expect(lines.find((l) => l.msg === 'state store takes writes again')).toMatchObject({ reason: 'disk-full', refused: 5 });
+      expect(lines.find((l) => l.msg === 'state store takes writes again')).toMatchObject({ reason: 'disk-full', failedWrites: 5 });
 
       diskFull = true;
       health.report(pgError('53300', 'sorry, too many clients already'));
