@@ -34,4 +34,22 @@ describe('full reconciliation over several chunks of assignments', () => {
     await r.settle(async () => (await r.store.grants.find({ connectorId: PAM, kind: 'safe', ref: 'Finance' }, [...lacking][0]!))?.status === 'active');
     expect((await r.reconcile()).differences).toMatchObject({ missingAtPam: 0, unapprovedAtPam: 0, grants: 0 });
   });
+
+  it('reads principals from the SCIM resources when a mapping\'s principal template does', async () => {
+    const fromResource = safeMapping({ drift: 'alert' }).replace('access:', "correlation:\n  pamPrincipal: '{{ resource.`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`.employeeNumber }}'\naccess:");
+    expect(fromResource).toContain('pamPrincipal');
+    rig = await startRig([fromResource]);
+    const r = rig;
+    const ent = await r.entitlement('PAM-Finance-Users');
+    const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    await r.assign(await r.identity('alice', { resource: { [enterprise]: { employeeNumber: 'E100' } } }), ent);
+    await r.assign(await r.identity('bob', { resource: { [enterprise]: { employeeNumber: 'E200' } } }), ent);
+    r.fake.state.putMember('Finance', member('E100'));
+    r.fake.state.putMember('Finance', member('bob'));
+
+    const report = await r.reconcile();
+    expect(report.differences).toMatchObject({ missingAtPam: 1, unapprovedAtPam: 1 });
+    expect(await r.store.findings.getByKey('pam-grant-without-entitlement', `${PAM}/safe/Finance|bob`)).toMatchObject({ status: 'open' });
+    expect(await r.store.findings.getByKey('pam-grant-without-entitlement', `${PAM}/safe/Finance|e100`)).toBeUndefined();
+  });
 });
