@@ -51,8 +51,11 @@ export function decide(base: string, token: string, body: Record<string, unknown
   return call(`${base}/api/v1/decisions`, 'POST', token, body, { 'content-type': 'application/json', ...headers });
 }
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. The
+ * default deadline (20 s, under the 30 s test timeout) only bounds a failing wait: the full suite shares 2 vCPUs.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
